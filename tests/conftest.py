@@ -1,0 +1,39 @@
+"""Shared fixtures. Tests use the real artefacts from the cache (built by `finbot build`);
+a fixture builds whatever is missing, so `pytest` works on its own too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import PROJECT_ROOT, get_settings
+
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def settings():
+    return get_settings()
+
+
+@pytest.fixture(scope="session")
+def backbone(settings):
+    from bot.backbone import build_backbone
+
+    return build_backbone(settings)
+
+
+@pytest.fixture(scope="session")
+def encoder(backbone, settings):
+    from bot.backbone import load_sentence_encoder
+
+    return load_sentence_encoder(settings)
+
+
+def shared_data(name: str) -> Path:
+    """A folder of ../shared/data, or a skip with a clear message where it is missing."""
+    folder = SHARED_DATA / name
+    if not folder.exists():
+        pytest.skip(f"outside data set {folder} is not present")
+    return folder
