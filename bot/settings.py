@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     # Repayment guard: annualised rates above this cap are flagged.
     apr_cap: float = 0.24
 
+    # Agent console and agent API key (X-Agent-Key). The default is for local development only.
+    agent_api_key: str = "agent-dev-key"
+
     # Torch threads for inference (the target machine has 2 cores).
     torch_threads: int = 2
 
@@ -72,6 +75,25 @@ class Settings(BaseSettings):
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "finbot.sqlite3"
+
+    # --- customer accounts (issue 9) ---
+    # Secret that signs customers' session tokens (HMAC-SHA256). The default is for development
+    # only: bot.auth logs a warning (once per process) when tokens are signed or checked with it.
+    # Kept out of repr() so that logging the settings never prints it.
+    token_secret: str = Field(default="finbot-dev-only-token-secret-change-me", repr=False)
+    # How long a session token is valid, in seconds.
+    token_ttl_seconds: int = 3600
+    # Where the loan ledger lives: empty = the embedded SQLite demo ledger under data_dir
+    # (ledger.sqlite3); "sqlite:///path/to/file" = another SQLite file; "https://…" = a lender's
+    # core system behind the HTTP contract in bot/ledger/openapi.yaml.
+    ledger_url: str = ""
+    # API key the bot presents to the lender's core system (Authorization: Bearer …).
+    ledger_api_key: str = Field(default="", repr=False)
+    ledger_timeout_seconds: float = 5.0
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.data_dir / "ledger.sqlite3"
 
 
 @lru_cache(maxsize=1)

@@ -37,3 +37,28 @@ def shared_data(name: str) -> Path:
     if not folder.exists():
         pytest.skip(f"outside data set {folder} is not present")
     return folder
+
+
+@pytest.fixture(scope="session")
+def intent_classifier(backbone, settings):
+    from bot.intent import artefact
+
+    artefact.build(settings)  # no-op when the shipped model is current
+    return artefact.load_shipped_classifier(settings)
+
+
+@pytest.fixture(scope="session")
+def retriever(backbone, settings):
+    from bot.knowledge import artefact
+
+    artefact.build(settings)
+    return artefact.load_retriever(settings)
+
+
+@pytest.fixture(scope="session")
+def fraud_detector(backbone, settings):
+    from bot.fraud import artefact
+    from bot.fraud.detector import load_detector
+
+    artefact.build(settings)
+    return load_detector(settings)

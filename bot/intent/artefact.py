@@ -1,0 +1,71 @@
+"""The shipped intent model as a built artefact: where it lives, whether it is current, building it.
+
+A model is current when its manifest verifies and it was trained on the current training and dev
+files with the current backbone; otherwise ``finbot build intent`` retrains it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from bot.artifacts import ArtifactError, building, read_manifest
+from bot.backbone import build_backbone, resolve_backbone
+from bot.intent.data import DEV_DIR, TRAIN_DIR, load_split, split_fingerprint
+from bot.settings import Settings, get_settings
+
+BUILD_COMMAND = "finbot build intent"
+
+
+def model_dir(settings: Settings) -> Path:
+    return settings.intent_model_dir / "transformer"
+
+
+def baseline_dir(settings: Settings) -> Path:
+    return settings.intent_model_dir / "baseline"
+
+
+def _check(folder: Path, settings: Settings, with_backbone: bool) -> dict:
+    manifest = read_manifest(folder, "intent model", BUILD_COMMAND)
+    if manifest.get("data_fingerprint") != split_fingerprint(TRAIN_DIR, DEV_DIR):
+        raise ArtifactError("intent model", "stale: the training or dev data changed since it was trained", BUILD_COMMAND)
+    if with_backbone and manifest.get("backbone") != resolve_backbone(settings).model_id:
+        raise ArtifactError("intent model", "stale: trained on another backbone", BUILD_COMMAND)
+    return manifest
+
+
+def status(settings: Settings | None = None) -> dict:
+    settings = settings or get_settings()
+    entry = {"ok": True, "path": str(model_dir(settings))}
+    try:
+        manifest = _check(model_dir(settings), settings, with_backbone=True)
+        _check(baseline_dir(settings), settings, with_backbone=False)
+        entry.update(labels=len(manifest["labels"]), dev_accuracy=manifest.get("dev_accuracy"))
+    except ArtifactError as exc:
+        entry.update(ok=False, error=exc.problem, build=exc.build_command)
+    return entry
+
+
+def build(settings: Settings | None = None, force: bool = False) -> dict:
+    from bot.intent.trainer import TrainingConfig, train_and_save
+
+    settings = settings or get_settings()
+    if not force and status(settings)["ok"]:
+        return {}
+    backbone = build_backbone(settings)
+    with building(settings.intent_model_dir) as tmp:
+        results = train_and_save(
+            load_split(TRAIN_DIR), load_split(DEV_DIR), tmp, backbone.location, backbone.model_id,
+            TrainingConfig.from_file(), split_fingerprint(TRAIN_DIR, DEV_DIR), threads=settings.torch_threads)
+    load_shipped_classifier.cache_clear()
+    return results
+
+
+@lru_cache(maxsize=1)
+def load_shipped_classifier(settings: Settings | None = None):
+    """The shipped transformer classifier, verified (raises ArtifactError naming the build command)."""
+    from bot.intent.modeling import TransformerIntentClassifier
+
+    settings = settings or get_settings()
+    _check(model_dir(settings), settings, with_backbone=True)
+    return TransformerIntentClassifier.load(model_dir(settings), threads=settings.torch_threads)

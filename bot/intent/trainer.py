@@ -1,0 +1,162 @@
+"""Training recipes for the intent classifiers, and their calibration on a dev split."""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+from tqdm import tqdm
+
+from bot.artifacts import write_manifest
+from bot.intent.calibration import choose_threshold, expected_calibration_error, fit_temperature, softmax
+from bot.intent.data import Example
+from bot.intent.modeling import IntentClassifier, TfidfIntentClassifier, TransformerIntentClassifier
+from bot.settings import PROJECT_ROOT
+from bot.text import normalize
+
+CONFIG_FILE = PROJECT_ROOT / "models" / "intent" / "config.yaml"
+
+
+@dataclass
+class TrainingConfig:
+    seed: int = 42
+    epochs: int = 5
+    batch_size: int = 32
+    learning_rate: float = 8e-5
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.06
+    max_length: int = 64
+    freeze_embeddings: bool = True
+    freeze_layers: int = 0  # the lowest N encoder layers stay frozen too (saves their backward pass)
+
+    @classmethod
+    def from_file(cls, path: Path = CONFIG_FILE, **overrides) -> "TrainingConfig":
+        values = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+def seed_everything(seed: int) -> None:
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def train_transformer(train: list[Example], backbone_location: str, config: TrainingConfig,
+                      threads: int = 2) -> TransformerIntentClassifier:
+    """Fine-tune the backbone for sequence classification (a plain, readable torch loop)."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
+
+    torch.set_num_threads(threads)
+    seed_everything(config.seed)
+    labels = sorted({e.label for e in train})
+    label_id = {label: i for i, label in enumerate(labels)}
+    tokenizer = AutoTokenizer.from_pretrained(backbone_location)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        backbone_location, num_labels=len(labels), id2label=dict(enumerate(labels)), label2id=label_id)
+    if config.freeze_embeddings:
+        model.base_model.embeddings.word_embeddings.weight.requires_grad_(False)
+    for layer in model.base_model.encoder.layer[: config.freeze_layers]:
+        layer.requires_grad_(False)
+
+    texts = [normalize(e.text) for e in train]
+    targets = np.array([label_id[e.label] for e in train])
+    rng = np.random.default_rng(config.seed)
+    lengths = np.array([len(tokenizer(t, truncation=True, max_length=config.max_length)["input_ids"]) for t in texts])
+    total = len(length_bucketed_batches(lengths, config.batch_size, np.random.default_rng(0))) * config.epochs
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    optimiser = torch.optim.AdamW(trainable, lr=config.learning_rate, weight_decay=config.weight_decay)
+    schedule = get_linear_schedule_with_warmup(optimiser, int(total * config.warmup_ratio), total)
+    model.train()
+    progress = tqdm(total=total, desc="intent: fine-tuning", unit="step")
+    for epoch in range(config.epochs):
+        for idx in length_bucketed_batches(lengths, config.batch_size, rng):
+            batch = tokenizer([texts[i] for i in idx], padding=True, truncation=True,
+                              max_length=config.max_length, return_tensors="pt")
+            loss = model(**batch, labels=torch.tensor(targets[idx])).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+            optimiser.step()
+            schedule.step()
+            optimiser.zero_grad()
+            progress.set_postfix(epoch=epoch + 1, loss=f"{loss.item():.3f}")
+            progress.update()
+    progress.close()
+    model.eval()
+    return TransformerIntentClassifier(model, tokenizer, labels, max_length=config.max_length)
+
+
+def length_bucketed_batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator,
+                            pool_batches: int = 50) -> list[np.ndarray]:
+    """Shuffled batches of similar-length texts. Padding to the longest text of a batch is most
+    of the cost on CPU; bucketing within random pools cuts it several-fold and keeps batches mixed."""
+    order = rng.permutation(len(lengths))
+    batches = []
+    pool = batch_size * pool_batches
+    for start in range(0, len(order), pool):
+        chunk = order[start : start + pool]
+        chunk = chunk[np.argsort(lengths[chunk], kind="stable")]
+        batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
+    return [batches[i] for i in rng.permutation(len(batches))]
+
+
+def train_baseline(train: list[Example], seed: int = 42) -> TfidfIntentClassifier:
+    return TfidfIntentClassifier.fit([e.text for e in train], [e.label for e in train], seed=seed)
+
+
+def calibrate(classifier: IntentClassifier, dev: list[Example]) -> dict:
+    """Fit the temperature and the clarification threshold on the dev split; returns dev metrics."""
+    known = [e for e in dev if e.label in classifier.labels]
+    logits = classifier.logits([normalize(e.text) for e in known])
+    y = np.array([classifier.labels.index(e.label) for e in known])
+    before = expected_calibration_error(softmax(logits), y)
+    classifier.temperature = fit_temperature(logits, y)
+    probs = softmax(logits, classifier.temperature)
+    classifier.threshold = choose_threshold(probs, y)
+    return {"dev_n": len(known), "dev_accuracy": float((probs.argmax(1) == y).mean()),
+            "temperature": classifier.temperature, "threshold": classifier.threshold,
+            "dev_ece_before": before, "dev_ece_after": expected_calibration_error(probs, y)}
+
+
+def save_transformer(classifier: TransformerIntentClassifier, folder: Path, info: dict) -> dict:
+    folder.mkdir(parents=True, exist_ok=True)
+    classifier.model.save_pretrained(folder / "model")
+    classifier.tokenizer.save_pretrained(folder / "model")
+    classifier.save_calibration(folder)
+    import json
+
+    calibration = json.loads((folder / "calibration.json").read_text(encoding="utf-8"))
+    calibration["max_length"] = classifier.max_length
+    (folder / "calibration.json").write_text(json.dumps(calibration, ensure_ascii=False, indent=2), encoding="utf-8")
+    return write_manifest(folder, {"kind": "intent-transformer", **info})
+
+
+def save_baseline(classifier: TfidfIntentClassifier, folder: Path, info: dict) -> dict:
+    classifier.save(folder)
+    return write_manifest(folder, {"kind": "intent-tfidf", **info})
+
+
+def train_and_save(train: list[Example], dev: list[Example], out: Path, backbone_location: str,
+                   backbone_id: str, config: TrainingConfig, data_fingerprint: str, threads: int = 2,
+                   with_transformer: bool = True) -> dict:
+    """Train the baseline (and the transformer) on ``train``, calibrate on ``dev``, save under ``out``."""
+    results = {}
+    common = {"data_fingerprint": data_fingerprint, "n_train": len(train), "labels": sorted({e.label for e in train})}
+    started = time.perf_counter()
+    baseline = train_baseline(train, config.seed)
+    results["baseline"] = {**calibrate(baseline, dev), "train_seconds": time.perf_counter() - started}
+    save_baseline(baseline, out / "baseline", {**common, **results["baseline"]})
+    if with_transformer:
+        started = time.perf_counter()
+        model = train_transformer(train, backbone_location, config, threads)
+        results["transformer"] = {**calibrate(model, dev), "train_seconds": time.perf_counter() - started}
+        save_transformer(model, out / "transformer",
+                         {**common, **results["transformer"], "backbone": backbone_id, "config": asdict(config)})
+    return results

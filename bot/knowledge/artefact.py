@@ -1,0 +1,151 @@
+"""The knowledge index as a built artefact.
+
+Its manifest records the backbone id and the knowledge version (a hash of the entry files,
+company.yaml and every ingested document); when either differs from the current one, the index
+is stale and ``finbot build index`` (or the service at start) rebuilds it, re-embedding only
+passages whose text changed. A malformed knowledge file fails the build with the file and field
+named, and the previous index stays where it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from bot.artifacts import ArtifactError, building, read_manifest, write_manifest
+from bot.backbone import build_backbone, load_sentence_encoder, resolve_backbone
+from bot.knowledge.entries import COMPANY_FILE, ENTRIES_DIR, KnowledgeEntry, load_entries
+from bot.knowledge.index import KnowledgeIndex
+from bot.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+BUILD_COMMAND = "finbot build index"
+CALIBRATION_SERVICE_EXCLUDED = {"chitchat.greeting", "chitchat.thanks", "chitchat.other", "human.agent",
+                                "out_of_scope", "unclear"}
+
+
+def sources_file(settings: Settings) -> Path:
+    return settings.data_dir / "ingested_sources.json"
+
+
+def ingested_sources(settings: Settings) -> list[Path]:
+    try:
+        return [Path(p) for p in json.loads(sources_file(settings).read_text(encoding="utf-8"))]
+    except (OSError, ValueError):
+        return []
+
+
+def add_sources(settings: Settings, paths: list[Path]) -> list[Path]:
+    current = ingested_sources(settings)
+    for path in paths:
+        resolved = Path(path).resolve()
+        if resolved not in current:
+            current.append(resolved)
+    sources_file(settings).parent.mkdir(parents=True, exist_ok=True)
+    sources_file(settings).write_text(json.dumps([str(p) for p in current], ensure_ascii=False, indent=2), encoding="utf-8")
+    return current
+
+
+def knowledge_version(settings: Settings) -> str:
+    digest = hashlib.sha256()
+    files = sorted(ENTRIES_DIR.glob("*.yaml")) + [COMPANY_FILE]
+    for source in ingested_sources(settings):
+        files += sorted(p for p in source.rglob("*") if p.is_file()) if source.is_dir() else [source]
+    for file in files:
+        digest.update(str(file).encode())
+        digest.update(file.read_bytes() if file.is_file() else b"<missing>")
+    return digest.hexdigest()
+
+
+def all_entries(settings: Settings) -> list[KnowledgeEntry]:
+    from bot.knowledge.ingest import ingest_path
+
+    entries = load_entries()
+    for source in ingested_sources(settings):
+        entries += ingest_path(source)
+    return entries
+
+
+def _check(settings: Settings) -> dict:
+    manifest = read_manifest(settings.index_dir, "knowledge index", BUILD_COMMAND)
+    if manifest.get("backbone") != resolve_backbone(settings).model_id:
+        raise ArtifactError("knowledge index", "stale: built with another backbone", BUILD_COMMAND)
+    if manifest.get("knowledge_version") != knowledge_version(settings):
+        raise ArtifactError("knowledge index", "stale: the knowledge files changed since it was built", BUILD_COMMAND)
+    return manifest
+
+
+def status(settings: Settings | None = None) -> dict:
+    settings = settings or get_settings()
+    entry = {"ok": True, "path": str(settings.index_dir)}
+    try:
+        manifest = _check(settings)
+        entry.update(entries=manifest["entries"], passages=manifest["passages"], search=manifest["search"])
+    except ArtifactError as exc:
+        entry.update(ok=False, error=exc.problem, build=exc.build_command)
+    return entry
+
+
+def calibrate_no_answer(index: KnowledgeIndex, encoder) -> dict:
+    """Pick the similarity under which the base has no answer, on held-out labelled messages:
+    the intent dev split's service questions (answerable) against its out_of_scope and unclear
+    lines (unanswerable). Maximises balanced accuracy."""
+    from bot.intent.data import DEV_DIR, load_split
+    from bot.knowledge.index import QUERY_PREFIX
+    from bot.text import normalize
+
+    rows = load_split(DEV_DIR)
+    answerable = [r.text for r in rows if r.label not in CALIBRATION_SERVICE_EXCLUDED]
+    unanswerable = [r.text for r in rows if r.label in ("out_of_scope", "unclear")]
+    texts = answerable + unanswerable
+    vectors = encoder.encode([QUERY_PREFIX + normalize(t) for t in texts], normalize_embeddings=True,
+                             show_progress_bar=False, batch_size=64)
+    best = np.array([index.dense(v, 1)[0][1] for v in vectors])
+    is_answerable = np.array([True] * len(answerable) + [False] * len(unanswerable))
+    candidates = np.round(np.arange(0.70, 0.95, 0.005), 3)
+    scores = [((best >= t) & is_answerable).sum() / max(is_answerable.sum(), 1) / 2
+              + ((best < t) & ~is_answerable).sum() / max((~is_answerable).sum(), 1) / 2 for t in candidates]
+    threshold = float(candidates[int(np.argmax(scores))])
+    return {"no_answer_threshold": threshold, "calibration_balanced_accuracy": float(max(scores)),
+            "calibration_n": len(texts)}
+
+
+def build(settings: Settings | None = None, force: bool = False) -> dict:
+    settings = settings or get_settings()
+    if not force and status(settings)["ok"]:
+        return {}
+    backbone = build_backbone(settings)
+    entries = all_entries(settings)  # raises KnowledgeError (file + field) before anything is touched
+    encoder = load_sentence_encoder(settings)
+    previous = KnowledgeIndex.cached_vectors(settings.index_dir)
+    with building(settings.index_dir) as tmp:
+        index, stats = KnowledgeIndex.build(entries, encoder, previous)
+        calibration = calibrate_no_answer(index, encoder)
+        index.save(tmp)
+        write_manifest(tmp, {"kind": "knowledge-index", "backbone": backbone.model_id,
+                             "knowledge_version": knowledge_version(settings), "search": index.search_kind,
+                             "sources": [str(p) for p in ingested_sources(settings)], **stats, **calibration})
+    log.info("knowledge index: %s", stats)
+    load_retriever.cache_clear()
+    return stats
+
+
+@lru_cache(maxsize=1)
+def load_retriever(settings: Settings | None = None):
+    """The retriever over the built index (rebuilt first, with a message, if it is stale)."""
+    from bot.knowledge.retriever import Retriever
+
+    settings = settings or get_settings()
+    try:
+        manifest = _check(settings)
+    except ArtifactError as exc:
+        log.warning("knowledge index %s — rebuilding", exc.problem)
+        build(settings, force=True)
+        manifest = _check(settings)
+    return Retriever(KnowledgeIndex.load(settings.index_dir), load_sentence_encoder(settings),
+                     manifest["no_answer_threshold"])

@@ -1,0 +1,79 @@
+"""Hybrid retrieval over the shipped index: answers with sources, no-answer, intent boost,
+stale-index rebuild."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.knowledge import artefact
+from bot.settings import Settings
+
+
+def test_customer_questions_find_the_right_entry_with_source(retriever):
+    cases = {"提前还款收违约金吗": "early-repayment", "征信报告上的逾期记录不对怎么申诉": "credit-dispute",
+             "有人打电话说我校园贷没注销": "fraud-student-loan-cancel", "怎么换绑银行卡": "repayment"}
+    for query, prefix in cases.items():
+        hits = retriever.search(query, k=5)
+        assert hits, query
+        assert hits[0].entry_id.startswith(prefix), (query, [h.entry_id for h in hits])
+        assert hits[0].source and hits[0].answer and hits[0].similarity >= retriever.no_answer_threshold
+
+
+def test_empty_query_returns_no_hits(retriever):
+    assert retriever.search("") == [] and retriever.search("   ") == []
+
+
+def test_unrelated_questions_get_no_answer(retriever):
+    for query in ("今天天气怎么样", "推荐一部好看的电影", "比特币明天会涨吗"):
+        assert retriever.search(query) == [], query
+
+
+def test_hybrid_modes_and_intent_boost(retriever):
+    query = "还款"
+    dense = retriever.search(query, mode="dense", answerable_only=False)
+    sparse = retriever.search(query, mode="sparse")
+    assert dense and sparse
+    boosted = retriever.search(query, intent="repay.card", answerable_only=False, k=3)
+    assert "repay.card" in boosted[0].intents
+
+
+def test_ask_cli_prints_hits_with_sources():
+    result = CliRunner().invoke(app, ["ask", "逾期一天有罚息吗", "--json"])
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.output)["hits"]
+    assert hits and hits[0]["source"]
+
+
+def test_stale_index_is_rebuilt_reusing_unchanged_vectors(retriever, settings, tmp_path):
+    tmp = Settings(cache_dir=tmp_path / "cache", data_dir=tmp_path / "data")
+    tmp.build_dir.mkdir(parents=True)
+    (tmp.build_dir / "backbone").symlink_to(settings.backbone_dir)
+    shutil.copytree(settings.index_dir, tmp.index_dir)
+    manifest_path = tmp.index_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["knowledge_version"] = "an older version"
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    state = artefact.status(tmp)
+    assert state["ok"] is False and "stale" in state["error"]
+    stats = artefact.build(tmp)
+    assert stats["embedded"] == 0 and stats["entries"] == manifest["entries"]
+    assert artefact.status(tmp)["ok"] is True
+
+
+def test_a_broken_knowledge_file_fails_the_build_and_keeps_the_old_index(settings, tmp_path, monkeypatch):
+    from bot.knowledge import entries as entries_module
+
+    folder = tmp_path / "entries"
+    shutil.copytree(entries_module.ENTRIES_DIR, folder)
+    (folder / "zz-broken.yaml").write_text("- id: broken\n  title: 坏条目\n", encoding="utf-8")
+    monkeypatch.setattr(entries_module, "ENTRIES_DIR", folder)
+    monkeypatch.setattr(artefact, "ENTRIES_DIR", folder)
+    before = (settings.index_dir / "manifest.json").read_bytes()
+    result = CliRunner().invoke(app, ["index", "build"])
+    assert result.exit_code != 0
+    assert "zz-broken.yaml, entry 'broken': field 'answer'" in result.output
+    assert (settings.index_dir / "manifest.json").read_bytes() == before
