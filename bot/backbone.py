@@ -87,7 +87,8 @@ def check_reference_embeddings(location: str) -> float:
 
 
 @lru_cache(maxsize=2)
-def _load_sentence_encoder(location: str, threads: int):
+def sentence_encoder_at(location: str, threads: int):
+    """The SentenceTransformer at a built location (cached per location)."""
     import torch
     from sentence_transformers import SentenceTransformer
 
@@ -100,7 +101,7 @@ def load_sentence_encoder(settings: Settings | None = None):
     settings = settings or get_settings()
     backbone = resolve_backbone(settings)
     backbone.verify()
-    return _load_sentence_encoder(backbone.location, settings.torch_threads)
+    return sentence_encoder_at(backbone.location, settings.torch_threads)
 
 
 def status(settings: Settings | None = None) -> dict:

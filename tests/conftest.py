@@ -58,7 +58,7 @@ def retriever(backbone, settings):
 @pytest.fixture(scope="session")
 def fraud_detector(backbone, settings):
     from bot.fraud import artefact
-    from bot.fraud.detector import load_detector
+    from bot.fraud.detector import FraudDetector
 
     artefact.build(settings)
-    return load_detector(settings)
+    return FraudDetector.load(settings)

@@ -57,15 +57,19 @@ def build(settings: Settings | None = None, force: bool = False) -> dict:
         results = train_and_save(
             load_split(TRAIN_DIR), load_split(DEV_DIR), tmp, backbone.location, backbone.model_id,
             TrainingConfig.from_file(), split_fingerprint(TRAIN_DIR, DEV_DIR), threads=settings.torch_threads)
-    load_shipped_classifier.cache_clear()
+    _load.cache_clear()
     return results
 
 
-@lru_cache(maxsize=1)
 def load_shipped_classifier(settings: Settings | None = None):
     """The shipped transformer classifier, verified (raises ArtifactError naming the build command)."""
-    from bot.intent.modeling import TransformerIntentClassifier
-
     settings = settings or get_settings()
     _check(model_dir(settings), settings, with_backbone=True)
-    return TransformerIntentClassifier.load(model_dir(settings), threads=settings.torch_threads)
+    return _load(str(model_dir(settings)), settings.torch_threads)
+
+
+@lru_cache(maxsize=2)
+def _load(folder: str, threads: int):
+    from bot.intent.modeling import TransformerIntentClassifier
+
+    return TransformerIntentClassifier.load(Path(folder), threads=threads)

@@ -76,27 +76,34 @@ class IntentClassifier(ABC):
     def classify(self, text: str, top_k: int = 3) -> IntentPrediction:
         return self.predict([text], top_k)[0]
 
-    def save_calibration(self, folder: Path) -> None:
+    def save_calibration(self, folder: Path, **extra) -> None:
         (Path(folder) / CALIBRATION).write_text(
             json.dumps({"kind": self.kind, "labels": self.labels, "temperature": self.temperature,
-                        "threshold": self.threshold}, ensure_ascii=False, indent=2),
+                        "threshold": self.threshold, **extra}, ensure_ascii=False, indent=2),
             encoding="utf-8",
         )
 
 
 class TransformerIntentClassifier(IntentClassifier):
-    """The backbone fine-tuned for sequence classification (``AutoModelForSequenceClassification``)."""
+    """The backbone fine-tuned for classification (``bot.intent.network.MeanPoolingClassifier``),
+    optionally combined with the TF-IDF baseline as a second expert: the logits are
+    ``z_transformer + baseline_weight · log p_tfidf`` (a product of experts, the weight chosen on the
+    dev split), then temperature-scaled. Character n-grams catch typos and rare product words that
+    the subword encoder misses, and the encoder catches paraphrases the n-grams miss."""
 
     kind = "transformer"
 
-    def __init__(self, model, tokenizer, labels, temperature=1.0, threshold=0.5, max_length=64, batch_size=64):
+    def __init__(self, model, tokenizer, labels, temperature=1.0, threshold=0.5, max_length=64, batch_size=64,
+                 baseline: "TfidfIntentClassifier | None" = None, baseline_weight: float = 0.0):
         super().__init__(labels, temperature, threshold)
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.max_length = max_length
         self.batch_size = batch_size
+        self.baseline = baseline
+        self.baseline_weight = baseline_weight
 
-    def logits(self, texts: list[str]) -> np.ndarray:
+    def transformer_logits(self, texts: list[str]) -> np.ndarray:
         import torch
 
         out = []
@@ -107,22 +114,36 @@ class TransformerIntentClassifier(IntentClassifier):
                 out.append(self.model(**batch).logits.float().numpy())
         return np.concatenate(out) if out else np.zeros((0, len(self.labels)))
 
+    def logits(self, texts: list[str]) -> np.ndarray:
+        z = self.transformer_logits(texts)
+        if self.baseline is not None and self.baseline_weight and len(texts):
+            z = z + self.baseline_weight * self.baseline.logits_for(texts, self.labels)
+        return z
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.model.save_pretrained(folder / "model")
+        self.tokenizer.save_pretrained(folder / "model")
+        if self.baseline is not None:
+            self.baseline.save(folder / "expert")
+        self.save_calibration(folder, max_length=self.max_length, baseline_weight=self.baseline_weight)
+
     @classmethod
-    def load(cls, folder: Path, threads: int = 2, quantize: bool = True) -> "TransformerIntentClassifier":
+    def load(cls, folder: Path, threads: int = 2, **_) -> "TransformerIntentClassifier":
         import torch
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from transformers import AutoTokenizer
+
+        from bot.intent.network import MeanPoolingClassifier
 
         torch.set_num_threads(threads)
         folder = Path(folder)
         calibration = json.loads((folder / CALIBRATION).read_text(encoding="utf-8"))
-        model = AutoModelForSequenceClassification.from_pretrained(folder / "model").eval()
-        if quantize:
-            # int8 weights for the linear layers: ~2× faster on CPU; accuracy is re-measured by the
-            # benchmark (eval/bench_intent.py) on the same test split as the float model.
-            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        model = MeanPoolingClassifier.from_pretrained(folder / "model").eval()
         tokenizer = AutoTokenizer.from_pretrained(folder / "model")
+        baseline = TfidfIntentClassifier.load(folder / "expert") if (folder / "expert").is_dir() else None
         return cls(model, tokenizer, calibration["labels"], calibration["temperature"], calibration["threshold"],
-                   max_length=calibration.get("max_length", 64))
+                   max_length=calibration.get("max_length", 64), baseline=baseline,
+                   baseline_weight=calibration.get("baseline_weight", 0.0))
 
 
 class TfidfIntentClassifier(IntentClassifier):
@@ -150,6 +171,11 @@ class TfidfIntentClassifier(IntentClassifier):
     def logits(self, texts: list[str]) -> np.ndarray:
         return np.log(np.clip(self.pipeline.predict_proba(texts), 1e-12, 1.0))
 
+    def logits_for(self, texts: list[str], labels: list[str]) -> np.ndarray:
+        """Log-probabilities in the column order of ``labels`` (another model's label order)."""
+        z = self.logits(texts)
+        return z[:, [self.labels.index(label) for label in labels]]
+
     def save(self, folder: Path) -> None:
         import joblib
 
@@ -169,9 +195,9 @@ class TfidfIntentClassifier(IntentClassifier):
 KINDS: dict[str, type[IntentClassifier]] = {"transformer": TransformerIntentClassifier, "tfidf": TfidfIntentClassifier}
 
 
-def load_classifier(folder: Path, threads: int = 2, quantize: bool = True) -> IntentClassifier:
+def load_classifier(folder: Path, threads: int = 2) -> IntentClassifier:
     """Load a saved classifier of either kind, after verifying its manifest."""
     folder = Path(folder)
     read_manifest(folder, f"intent model {folder}", "finbot train intent --out " + str(folder))
     kind = json.loads((folder / CALIBRATION).read_text(encoding="utf-8"))["kind"]
-    return KINDS[kind].load(folder, threads=threads, quantize=quantize)
+    return KINDS[kind].load(folder, threads=threads)

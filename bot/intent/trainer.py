@@ -52,18 +52,20 @@ def train_transformer(train: list[Example], backbone_location: str, config: Trai
                       threads: int = 2) -> TransformerIntentClassifier:
     """Fine-tune the backbone for sequence classification (a plain, readable torch loop)."""
     import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
+    from transformers import AutoTokenizer, get_linear_schedule_with_warmup
+
+    from bot.intent.network import MeanPoolingClassifier
 
     torch.set_num_threads(threads)
     seed_everything(config.seed)
     labels = sorted({e.label for e in train})
     label_id = {label: i for i, label in enumerate(labels)}
     tokenizer = AutoTokenizer.from_pretrained(backbone_location)
-    model = AutoModelForSequenceClassification.from_pretrained(
+    model = MeanPoolingClassifier.from_pretrained(
         backbone_location, num_labels=len(labels), id2label=dict(enumerate(labels)), label2id=label_id)
     if config.freeze_embeddings:
-        model.base_model.embeddings.word_embeddings.weight.requires_grad_(False)
-    for layer in model.base_model.encoder.layer[: config.freeze_layers]:
+        model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
+    for layer in model.bert.encoder.layer[: config.freeze_layers]:
         layer.requires_grad_(False)
 
     texts = [normalize(e.text) for e in train]
@@ -71,6 +73,7 @@ def train_transformer(train: list[Example], backbone_location: str, config: Trai
     rng = np.random.default_rng(config.seed)
     lengths = np.array([len(tokenizer(t, truncation=True, max_length=config.max_length)["input_ids"]) for t in texts])
     total = len(length_bucketed_batches(lengths, config.batch_size, np.random.default_rng(0))) * config.epochs
+    init_head_from_centroids(model, tokenizer, texts, targets, len(labels), config)
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimiser = torch.optim.AdamW(trainable, lr=config.learning_rate, weight_decay=config.weight_decay)
     schedule = get_linear_schedule_with_warmup(optimiser, int(total * config.warmup_ratio), total)
@@ -91,6 +94,27 @@ def train_transformer(train: list[Example], backbone_location: str, config: Trai
     progress.close()
     model.eval()
     return TransformerIntentClassifier(model, tokenizer, labels, max_length=config.max_length)
+
+
+def init_head_from_centroids(model, tokenizer, texts: list[str], targets: np.ndarray, n_labels: int,
+                             config: TrainingConfig, scale: float = 20.0) -> None:
+    """Start the head as a nearest-centroid classifier: each class's weight is the normalised mean
+    embedding of its training texts (times a softmax scale), so training starts far above chance."""
+    import torch
+
+    model.eval()
+    order = np.argsort([len(t) for t in texts], kind="stable")  # similar lengths together: little padding
+    embeddings = torch.zeros(len(texts), model.config.hidden_size)
+    with torch.inference_mode():
+        for start in tqdm(range(0, len(texts), 64), desc="intent: class centroids", unit="batch"):
+            idx = order[start : start + 64]
+            batch = tokenizer([texts[i] for i in idx], padding=True, truncation=True, max_length=config.max_length,
+                              return_tensors="pt")
+            embeddings[torch.as_tensor(idx)] = model.sentence_embedding(batch["input_ids"], batch["attention_mask"])
+    centroids = torch.stack([embeddings[torch.as_tensor(targets == k)].mean(dim=0) for k in range(n_labels)])
+    with torch.no_grad():
+        model.classifier.weight.copy_(scale * torch.nn.functional.normalize(centroids, dim=-1))
+        model.classifier.bias.zero_()
 
 
 def length_bucketed_batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator,
@@ -125,16 +149,21 @@ def calibrate(classifier: IntentClassifier, dev: list[Example]) -> dict:
             "dev_ece_before": before, "dev_ece_after": expected_calibration_error(probs, y)}
 
 
-def save_transformer(classifier: TransformerIntentClassifier, folder: Path, info: dict) -> dict:
-    folder.mkdir(parents=True, exist_ok=True)
-    classifier.model.save_pretrained(folder / "model")
-    classifier.tokenizer.save_pretrained(folder / "model")
-    classifier.save_calibration(folder)
-    import json
+def choose_expert_weight(model: TransformerIntentClassifier, baseline: TfidfIntentClassifier,
+                         dev: list[Example], weights=(0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)) -> float:
+    """The weight of the TF-IDF expert that maximises dev accuracy (the smallest among ties)."""
+    known = [e for e in dev if e.label in model.labels]
+    texts = [normalize(e.text) for e in known]
+    y = np.array([model.labels.index(e.label) for e in known])
+    z, expert = model.transformer_logits(texts), baseline.logits_for(texts, model.labels)
+    accuracy = {w: float(((z + w * expert).argmax(1) == y).mean()) for w in weights}
+    best = max(accuracy.values())
+    model.baseline, model.baseline_weight = baseline, min(w for w, a in accuracy.items() if a == best)
+    return model.baseline_weight
 
-    calibration = json.loads((folder / "calibration.json").read_text(encoding="utf-8"))
-    calibration["max_length"] = classifier.max_length
-    (folder / "calibration.json").write_text(json.dumps(calibration, ensure_ascii=False, indent=2), encoding="utf-8")
+
+def save_transformer(classifier: TransformerIntentClassifier, folder: Path, info: dict) -> dict:
+    classifier.save(folder)
     return write_manifest(folder, {"kind": "intent-transformer", **info})
 
 
@@ -156,7 +185,9 @@ def train_and_save(train: list[Example], dev: list[Example], out: Path, backbone
     if with_transformer:
         started = time.perf_counter()
         model = train_transformer(train, backbone_location, config, threads)
-        results["transformer"] = {**calibrate(model, dev), "train_seconds": time.perf_counter() - started}
+        weight = choose_expert_weight(model, baseline, dev)
+        results["transformer"] = {**calibrate(model, dev), "expert_weight": weight,
+                                  "train_seconds": time.perf_counter() - started}
         save_transformer(model, out / "transformer",
                          {**common, **results["transformer"], "backbone": backbone_id, "config": asdict(config)})
     return results

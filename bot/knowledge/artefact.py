@@ -131,21 +131,29 @@ def build(settings: Settings | None = None, force: bool = False) -> dict:
                              "knowledge_version": knowledge_version(settings), "search": index.search_kind,
                              "sources": [str(p) for p in ingested_sources(settings)], **stats, **calibration})
     log.info("knowledge index: %s", stats)
-    load_retriever.cache_clear()
+    _load.cache_clear()
     return stats
 
 
-@lru_cache(maxsize=1)
 def load_retriever(settings: Settings | None = None):
     """The retriever over the built index (rebuilt first, with a message, if it is stale)."""
-    from bot.knowledge.retriever import Retriever
-
     settings = settings or get_settings()
     try:
-        manifest = _check(settings)
+        _check(settings)
     except ArtifactError as exc:
         log.warning("knowledge index %s — rebuilding", exc.problem)
         build(settings, force=True)
-        manifest = _check(settings)
-    return Retriever(KnowledgeIndex.load(settings.index_dir), load_sentence_encoder(settings),
+        _check(settings)
+    backbone = resolve_backbone(settings)
+    backbone.verify()
+    return _load(str(settings.index_dir), backbone.location, settings.torch_threads)
+
+
+@lru_cache(maxsize=2)
+def _load(folder: str, backbone_location: str, threads: int):
+    from bot.backbone import sentence_encoder_at
+    from bot.knowledge.retriever import Retriever
+
+    manifest = read_manifest(Path(folder), "knowledge index", BUILD_COMMAND, check_files=False)
+    return Retriever(KnowledgeIndex.load(Path(folder)), sentence_encoder_at(backbone_location, threads),
                      manifest["no_answer_threshold"])

@@ -1,0 +1,100 @@
+"""Customer-facing chat routes: open a session, send a turn (JSON or streamed), ask for a human."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from fastapi import APIRouter, Depends, HTTPException
+from fastapi.responses import StreamingResponse
+
+from bot.api import metrics
+from bot.api.deps import current_customer, ready_services
+from bot.api.schemas import ChatRequest, ChatResponse, SessionOpenRequest, SessionOut
+from bot.api.services import Services
+from bot.dialogue.service import ChatError
+
+router = APIRouter(prefix="/v1", tags=["chat"])
+
+
+def _chat_error(exc: ChatError) -> HTTPException:
+    return HTTPException(exc.status, detail={"detail": exc.detail, "message_zh": exc.message_zh})
+
+
+def to_response(turn) -> ChatResponse:
+    r = turn.result
+    return ChatResponse(
+        session_id=turn.session_id, turn_id=turn.turn_id, reply=r.reply, answer=r.answer, warning=r.warning,
+        intent={"id": r.intent.intent, "confidence": round(r.intent.confidence, 4),
+                "top": [{"id": s.intent, "probability": round(s.probability, 4)} for s in r.intent.top]},
+        fraud={"level": r.fraud.level, "scenario": r.fraud.scenario, "score": round(float(r.fraud.score), 4),
+               "evidence": [e.to_dict() if hasattr(e, "to_dict") else e for e in r.fraud.evidence]},
+        skill=r.skill, sources=r.sources, quick_replies=r.quick_replies, plan=r.plan, data=r.data, handoff=r.handoff,
+        suggestions=[{"id": sid, **s.as_dict()} for sid, s in zip(turn.suggestion_ids, r.suggestions)],
+    )
+
+
+def run_turn(services: Services, body: ChatRequest, customer: str | None):
+    started = time.perf_counter()
+    try:
+        turn = services.chat.chat(body.message, body.session_id, customer)
+    except ChatError as exc:
+        raise _chat_error(exc) from None
+    metrics.observe_turn(turn.result, time.perf_counter() - started)
+    return turn
+
+
+@router.post("/sessions", response_model=SessionOut, summary="Open a chat session (anonymous, or with a customer token)")
+def open_session(body: SessionOpenRequest, services: Services = Depends(ready_services)):
+    customer = None
+    if body.token:
+        from bot.auth import InvalidToken, verify_token
+
+        try:
+            customer = verify_token(body.token, services.settings)
+        except InvalidToken as exc:
+            raise HTTPException(401, detail=f"invalid token: {exc}") from None
+    return SessionOut(session_id=services.chat.open_session(customer, body.channel), authenticated=customer is not None)
+
+
+@router.post("/chat", response_model=ChatResponse, summary="One chat turn",
+             responses={404: {"description": "unknown session"}, 422: {"description": "empty or too long"}})
+def chat(body: ChatRequest, services: Services = Depends(ready_services), customer: str | None = Depends(current_customer)):
+    return to_response(run_turn(services, body, customer))
+
+
+@router.post("/chat/stream", summary="One chat turn streamed as server-sent events",
+             description="Events: `meta` (session, intent, fraud, warning), `delta` (answer text pieces), "
+                         "`done` (the full ChatResponse). The turn is stored before the first event.")
+def chat_stream(body: ChatRequest, services: Services = Depends(ready_services),
+                customer: str | None = Depends(current_customer)):
+    response = to_response(run_turn(services, body, customer))
+
+    def events():
+        meta = {"session_id": response.session_id, "intent": response.intent.model_dump(),
+                "fraud": response.fraud.model_dump(), "warning": response.warning}
+        yield f"event: meta\ndata: {json.dumps(meta, ensure_ascii=False)}\n\n"
+        text = response.answer
+        for start in range(0, len(text), 12):
+            yield f"event: delta\ndata: {json.dumps({'text': text[start:start + 12]}, ensure_ascii=False)}\n\n"
+        yield f"event: done\ndata: {response.model_dump_json()}\n\n"
+
+    return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/sessions/{session_id}/history", summary="The customer's own transcript")
+def history(session_id: str, services: Services = Depends(ready_services), customer: str | None = Depends(current_customer)):
+    try:
+        services.chat.session_for(session_id, customer)
+    except ChatError as exc:
+        raise _chat_error(exc) from None
+    return {"session_id": session_id, "turns": [
+        {"role": t["role"], "text": t["text"], "created_at": t["created_at"]} for t in services.store.list_turns(session_id)]}
+
+
+@router.post("/sessions/{session_id}/handoff", summary="The customer asks for a human agent")
+def handoff(session_id: str, services: Services = Depends(ready_services), customer: str | None = Depends(current_customer)):
+    try:
+        return {"session_id": session_id, "handoff": True, "summary": services.chat.request_handoff(session_id, customer)}
+    except ChatError as exc:
+        raise _chat_error(exc) from None

@@ -1,0 +1,46 @@
+"""Component routes: intent classification (batch), retrieval, repayment plan, fraud check."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException
+
+from bot.api.deps import ready_services
+from bot.api.schemas import FraudCheckRequest, IntentBatchRequest, PlanRequest, RetrievalRequest
+from bot.api.services import Services
+
+router = APIRouter(prefix="/v1", tags=["components"])
+
+
+@router.post("/intent", summary="Classify messages (batch): top-k intents with calibrated probabilities")
+def classify(body: IntentBatchRequest, services: Services = Depends(ready_services)):
+    predictions = services.intents.predict(body.texts, body.top_k)
+    return {"results": [{"text": t, "confident": p.confident,
+                         "top": [{"id": s.intent, "probability": round(s.probability, 4)} for s in p.top]}
+                        for t, p in zip(body.texts, predictions)]}
+
+
+@router.post("/retrieve", summary="Knowledge retrieval: hits with scores and sources")
+def retrieve(body: RetrievalRequest, services: Services = Depends(ready_services)):
+    hits = services.retriever.search(body.query, intent=body.intent, k=body.k, mode=body.mode)
+    return {"query": body.query, "hits": [h.as_dict() for h in hits]}
+
+
+@router.post("/plan", summary="Repayment plan with APR disclosure (same shape as `finbot plan --json`)")
+def plan(body: PlanRequest):
+    from bot.repayment.errors import PlanError
+    from bot.repayment.render import plan_to_dict
+    from bot.repayment.schedule import build_plan
+    from bot.repayment.terms import loan_terms
+
+    try:
+        terms = loan_terms(body.principal, body.months, body.method, annual_rate=body.annual_rate,
+                           daily_rate=body.daily_rate, monthly_fee_rate=body.monthly_fee_rate,
+                           start_date=body.start, repayment_day=body.repayment_day, upfront_fee=body.upfront_fee or 0)
+        return plan_to_dict(build_plan(terms))
+    except PlanError as exc:
+        raise HTTPException(422, detail={"detail": exc.detail_en, "message_zh": exc.message_zh}) from None
+
+
+@router.post("/fraud", summary="Fraud check: level, scenario, score, evidence")
+def fraud(body: FraudCheckRequest, services: Services = Depends(ready_services)):
+    return services.fraud.assess(body.text).to_dict()

@@ -1,0 +1,66 @@
+"""The components one service process holds, loaded once at start-up and injected into routes."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    ready: bool = False
+    problem: str | None = None  # why the service is not ready (missing artefact + build command)
+    intents: Any = None
+    fraud: Any = None
+    retriever: Any = None
+    pipeline: Any = None
+    store: Any = None
+    chat: Any = None
+    ledger: Any = None
+    extra: dict = field(default_factory=dict)
+
+
+def load_services(settings: Settings) -> Services:
+    """Load every component; on a missing or corrupt artefact the service still starts, not ready."""
+    from bot.artifacts import ArtifactError
+    from bot.dialogue.pipeline import Pipeline
+    from bot.dialogue.service import ChatService
+    from bot.fraud.detector import FraudDetector
+    from bot.intent.artefact import load_shipped_classifier
+    from bot.knowledge.artefact import load_retriever
+    from bot.store import open_store
+
+    services = Services(settings)
+    services.store = open_store(settings)
+    try:
+        services.intents = load_shipped_classifier(settings)
+        services.retriever = load_retriever(settings)
+        services.fraud = FraudDetector.load(settings)
+    except ArtifactError as exc:
+        services.problem = str(exc)
+        log.error("service not ready: %s", exc)
+        return services
+    account_skills = {}
+    try:
+        from bot.dialogue.skills.account import account_skills_for
+        from bot.ledger import open_ledger
+
+        if not settings.ledger_url and not settings.ledger_path.exists():
+            from bot.ledger.seed import seed_demo_ledger
+
+            log.info("no loan ledger configured: seeding the embedded demo ledger at %s", settings.ledger_path)
+            seed_demo_ledger(settings.ledger_path)
+        services.ledger = open_ledger(settings)
+        account_skills = account_skills_for(services.ledger, services.retriever)
+    except ImportError:  # the account skills are optional
+        log.info("no customer-account skills available")
+    services.pipeline = Pipeline(services.intents, services.fraud, services.retriever, account_skills)
+    services.chat = ChatService(services.pipeline, services.store, settings.max_message_chars)
+    services.ready = True
+    return services

@@ -1,0 +1,39 @@
+"""The fraud classifier as a built artefact: whether it is current, and building it.
+
+It is current when its manifest verifies, it was trained on the current training file and with
+the current backbone; otherwise ``finbot train fraud`` (or ``finbot build fraud``) rebuilds it.
+The detector works without it (lexicon stage only), so a missing classifier degrades, never breaks.
+"""
+
+from __future__ import annotations
+
+from bot.artifacts import ArtifactError, building
+from bot.fraud.catalogue import load_catalogue
+from bot.fraud.classifier import TRAIN_FILE, check_classifier, train_and_save
+from bot.settings import Settings, get_settings
+
+
+def status(settings: Settings | None = None) -> dict:
+    """State of the fraud classifier for ``finbot doctor``."""
+    settings = settings or get_settings()
+    entry: dict = {"ok": True, "path": str(settings.fraud_model_dir)}
+    try:
+        manifest = check_classifier(settings.fraud_model_dir, settings, TRAIN_FILE)
+        entry.update(labels=len(manifest["labels"]), backbone=manifest["backbone"])
+    except ArtifactError as error:
+        entry.update(ok=False, error=error.problem, build=error.build_command)
+    return entry
+
+
+def build(settings: Settings | None = None, force: bool = False, progress: bool = True) -> dict:
+    """Train the classifier into ``settings.fraud_model_dir`` unless a current one is there."""
+    from bot.backbone import build_backbone
+
+    settings = settings or get_settings()
+    if not force and status(settings)["ok"]:
+        return check_classifier(settings.fraud_model_dir, settings, TRAIN_FILE)
+    build_backbone(settings)
+    known = set(load_catalogue().scenarios)
+    with building(settings.fraud_model_dir) as folder:
+        manifest = train_and_save(folder, known, settings, TRAIN_FILE, progress=progress)
+    return manifest

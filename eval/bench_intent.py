@@ -1,0 +1,135 @@
+"""Intent-recognition benchmark: prints the numbers the issue's targets are judged on.
+
+    python eval/bench_intent.py own                 # shipped model + baseline on the own test split
+    python eval/bench_intent.py banking77 [--epochs 3]
+    python eval/bench_intent.py clinc150 [--epochs 3]
+    python eval/bench_intent.py speed               # one-message latency and batch throughput
+
+Public benchmarks are trained from scratch with the same recipe (models/intent/config.yaml) and
+the same harness as the shipped model; reports go to eval/reports/<name>/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bot.backbone import build_backbone
+from bot.evaluation.report import evaluate, measure_speed
+from bot.intent.calibration import softmax
+from bot.intent.data import Example, TEST_DIR, load_split, read_labelled_file
+from bot.intent.trainer import TrainingConfig, calibrate, train_baseline, train_transformer
+from bot.settings import PROJECT_ROOT, get_settings
+
+SHARED = PROJECT_ROOT.parent / "shared" / "data"
+REPORTS = PROJECT_ROOT / "eval" / "reports"
+
+
+def own() -> dict:
+    from bot.intent.artefact import baseline_dir, load_shipped_classifier
+    from bot.intent.modeling import load_classifier
+
+    settings = get_settings()
+    rows = load_split(TEST_DIR)
+    out = {}
+    for name, model in (("transformer", load_shipped_classifier(settings)),
+                        ("baseline", load_classifier(baseline_dir(settings)))):
+        m = evaluate(model, rows, REPORTS / "intent-own" / name, title=f"own test split — {name}")
+        out[name] = {k: m[k] for k in ("n", "accuracy", "macro_f1", "ece", "at_threshold", "throughput")}
+        print(f"{name:17s} acc {m['accuracy']:.4f}  macro-F1 {m['macro_f1']:.4f}  ECE {m['ece']:.4f}  "
+              f"answered {m['at_threshold']['coverage']:.3f} at acc {m['at_threshold']['accuracy']:.4f}  "
+              f"1-msg {m['throughput']['single_median_ms']:.1f} ms  batch {m['throughput']['batch_messages_per_s']:.0f}/s")
+    return out
+
+
+def _train_eval(name: str, train: list[Example], dev: list[Example], test: list[Example], epochs: int | None) -> dict:
+    settings = get_settings()
+    backbone = build_backbone(settings)
+    config = TrainingConfig.from_file(epochs=epochs)
+    results = {}
+    started = time.perf_counter()
+    baseline = train_baseline(train)
+    calibrate(baseline, dev)
+    results["baseline"] = {"accuracy": evaluate(baseline, test, speed=False)["accuracy"], "train_s": time.perf_counter() - started}
+    started = time.perf_counter()
+    model = train_transformer(train, backbone.location, config, settings.torch_threads)
+    calibrate(model, dev)
+    train_s = time.perf_counter() - started
+    metrics = evaluate(model, test, REPORTS / name, title=name)
+    results["transformer"] = {"accuracy": metrics["accuracy"], "macro_f1": metrics["macro_f1"], "train_s": train_s}
+    return results | {"model": model}
+
+
+def banking77(epochs: int | None) -> dict:
+    folder = SHARED / "banking77"
+    train = read_labelled_file(folder / "train.csv")
+    test = read_labelled_file(folder / "test.csv")
+    rng = np.random.default_rng(0)
+    dev_idx = set(rng.choice(len(train), size=len(train) // 10, replace=False).tolist())
+    results = _train_eval("banking77", [r for i, r in enumerate(train) if i not in dev_idx],
+                          [r for i, r in enumerate(train) if i in dev_idx], test, epochs)
+    results.pop("model")
+    print(f"BANKING77 test accuracy: transformer {results['transformer']['accuracy']:.4f} "
+          f"(trained in {results['transformer']['train_s']:.0f} s), baseline {results['baseline']['accuracy']:.4f}")
+    return results
+
+
+def clinc150(epochs: int | None) -> dict:
+    """In-scope accuracy and out-of-scope recall, with `oos` both a class and a confidence threshold."""
+    data = json.loads((SHARED / "clinc150" / "data_full.json").read_text(encoding="utf-8"))
+    rows = {split: [Example(t, l) for t, l in data[split]] for split in data}
+    train = rows["train"] + rows["oos_train"]
+    dev = rows["val"] + rows["oos_val"]
+    results = _train_eval("clinc150", train, dev, rows["test"], epochs)
+    model = results.pop("model")
+    oos = model.labels.index("oos")
+
+    def decide(examples, threshold):
+        probs = model.predict_proba([e.text for e in examples])
+        predicted = probs.argmax(1)
+        predicted[probs.max(1) < threshold] = oos
+        return predicted
+
+    # The threshold is chosen on validation: the highest out-of-scope recall with in-scope accuracy ≥ 95 %.
+    val_in, val_oos = rows["val"], rows["oos_val"]
+    best = 0.0
+    for threshold in np.round(np.arange(0.0, 0.96, 0.02), 2):
+        in_acc = np.mean([model.labels[p] == e.label for p, e in zip(decide(val_in, threshold), val_in)])
+        if in_acc >= 0.95:
+            best = float(threshold)
+    test_in, test_oos = rows["test"], rows["oos_test"]
+    in_scope = float(np.mean([model.labels[p] == e.label for p, e in zip(decide(test_in, best), test_in)]))
+    oos_recall = float(np.mean(decide(test_oos, best) == oos))
+    results["threshold"] = {"value": best, "in_scope_accuracy": in_scope, "oos_recall": oos_recall}
+    print(f"CLINC150: in-scope accuracy {in_scope:.4f}, out-of-scope recall {oos_recall:.4f} (threshold {best:.2f})")
+    return results
+
+
+def speed() -> dict:
+    from bot.intent.artefact import load_shipped_classifier
+
+    rows = load_split(TEST_DIR)
+    result = measure_speed(load_shipped_classifier(get_settings()), [r.text for r in rows], singles=300)
+    print(f"one message: median {result['single_median_ms']:.1f} ms, p99 {result['single_p99_ms']:.1f} ms; "
+          f"batch: {result['batch_messages_per_s']:.0f} messages/s")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=["own", "banking77", "clinc150", "speed"])
+    parser.add_argument("--epochs", type=int, default=None)
+    args = parser.parse_args()
+    runners = {"own": own, "speed": speed, "banking77": lambda: banking77(args.epochs),
+               "clinc150": lambda: clinc150(args.epochs)}
+    result = runners[args.what]()
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    (REPORTS / f"bench-intent-{args.what}.json").write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""The full detector (lexicon + classifier on the backbone), its fallback, and its artefact checks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+from conftest import MUST_FIRE, MUST_STAY_QUIET
+
+from bot.artifacts import ArtifactError, MANIFEST
+from bot.fraud.classifier import MODEL_FILE, TRAIN_FILE, check_classifier, encode, read_training_file
+from bot.fraud.detector import FraudDetector
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("text, scenario", MUST_FIRE)
+def test_scams_fire(fraud_detector, text, scenario):
+    assessment = fraud_detector.assess(text)
+    assert fraud_detector.stages == "patterns+classifier"
+    assert assessment.level in ("warning", "critical"), assessment
+    assert assessment.scenario == scenario
+    assert assessment.classifier_probability is not None and assessment.classifier_probability > 0.5
+
+
+@pytest.mark.parametrize("text", MUST_STAY_QUIET)
+def test_ordinary_questions_stay_quiet(fraud_detector, text):
+    assert fraud_detector.assess(text).level in ("none", "notice")
+
+
+def test_a_customer_asking_many_things_still_gets_the_warning(fraud_detector):
+    text = ("你好，我想问下这个月的还款日是几号？另外昨天有个自称你们客服的人打电话，说我大学时开的校园贷账户"
+            "没注销会影响征信，让我把额度借出来转到他给的账户，这是真的吗")
+    assessment = fraud_detector.assess(text)
+    assert assessment.level == "critical" and assessment.scenario in ("student_loan_cancel", "fake_customer_service")
+
+
+def test_batch_and_single_agree_and_a_given_embedding_is_used(fraud_detector):
+    texts = ["客服让我把收到的验证码发给他", "提前还款有违约金吗", ""]
+    batch = fraud_detector.assess_many(texts)
+    single = [fraud_detector.assess(text) for text in texts]
+    assert [a.level for a in batch] == [a.level for a in single]
+    assert batch[2].level == "none"
+    embedding = encode(fraud_detector.classifier.encoder, [texts[0]])[0]
+    with_embedding = fraud_detector.assess(texts[0], embedding=embedding)
+    assert with_embedding.score == pytest.approx(single[0].score, abs=1e-4)
+    # A different embedding changes the classifier's part: the embedding really is used.
+    other = encode(fraud_detector.classifier.encoder, ["今天天气怎么样"])[0]
+    assert fraud_detector.assess(texts[0], embedding=other).classifier_probability < with_embedding.classifier_probability
+
+
+def test_without_a_classifier_the_lexicon_stage_runs_and_says_so(settings, tmp_path):
+    empty = settings.model_copy(update={"cache_dir": tmp_path})
+    detector = FraudDetector.load(empty)
+    assert detector.stages == "patterns" and detector.classifier is None
+    assert "finbot train fraud" in detector.fallback_reason
+    assessment = detector.assess("有人打电话说我校园贷没注销")
+    assert assessment.level == "warning" and assessment.classifier_probability is None
+
+
+def test_the_manifest_records_backbone_and_training_file(fraud_detector, settings):
+    manifest = check_classifier(settings.fraud_model_dir, settings)
+    from bot.artifacts import sha256_file
+    from bot.backbone import resolve_backbone
+
+    assert manifest["train_sha256"] == sha256_file(TRAIN_FILE)
+    assert manifest["backbone"] == resolve_backbone(settings).model_id
+    assert MODEL_FILE in manifest["files"]
+    assert set(manifest["labels"]) == {"none", *fraud_detector.catalogue.scenarios}
+
+
+@pytest.fixture()
+def model_copy(fraud_detector, settings, tmp_path):
+    folder = tmp_path / "fraud"
+    shutil.copytree(settings.fraud_model_dir, folder)
+    return folder
+
+
+def test_a_changed_training_file_makes_the_model_stale(model_copy, settings, tmp_path):
+    changed = tmp_path / "train.jsonl"
+    changed.write_text(TRAIN_FILE.read_text(encoding="utf-8") + '{"text": "新的一行", "label": "none"}\n', encoding="utf-8")
+    with pytest.raises(ArtifactError, match="stale.*changed since it was trained"):
+        check_classifier(model_copy, settings, changed)
+
+
+def test_another_backbone_makes_the_model_stale(model_copy, settings):
+    manifest = json.loads((model_copy / MANIFEST).read_text(encoding="utf-8"))
+    manifest["backbone"] = "someone/else-small"
+    (model_copy / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ArtifactError, match="trained on backbone 'someone/else-small'"):
+        check_classifier(model_copy, settings)
+
+
+def test_a_corrupt_model_file_is_refused(model_copy, settings):
+    with open(model_copy / MODEL_FILE, "ab") as handle:
+        handle.write(b"\0")
+    with pytest.raises(ArtifactError, match="corrupt"):
+        check_classifier(model_copy, settings)
+
+
+def test_training_data_volume_and_labels(catalogue):
+    examples = read_training_file(TRAIN_FILE, set(catalogue.scenarios))
+    counts = {label: sum(e.label == label for e in examples) for label in {e.label for e in examples}}
+    assert counts["none"] >= 1200
+    assert all(counts[scenario] >= 80 for scenario in catalogue.scenarios), counts
+    texts = [e.text for e in examples]
+    assert len(texts) == len(set(texts)), "duplicate training lines"
+
+
+def test_a_malformed_training_line_is_named(tmp_path, catalogue):
+    from bot.fraud.classifier import TrainingDataError
+
+    bad = tmp_path / "train.jsonl"
+    bad.write_text('{"text": "怎么注销", "label": "none"}\n{"text": "刷单", "label": "brushing"}\n', encoding="utf-8")
+    with pytest.raises(TrainingDataError, match=r"train\.jsonl:2: unknown label 'brushing'"):
+        read_training_file(bad, set(catalogue.scenarios))
+
+
+def test_short_scam_messages_rely_on_the_lexicon(fraud_detector):
+    # Too short for the classifier to be sure; the lexicon knows these words.
+    for text in ("安全账户", "屏幕共享", "征信修复", "刷单返利"):
+        assert fraud_detector.assess(text).alert, text

@@ -1,0 +1,117 @@
+"""Opening the database: URLs, durability settings, schema migrations, transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.store import ConversationStore, DatabaseError, open_database, resolve_url
+from bot.store.repository import MIGRATIONS
+
+
+def test_urls_resolve_to_sqlite_files_under_the_data_dir(tmp_path):
+    assert resolve_url("", tmp_path).path == tmp_path / "finbot.sqlite3"
+    assert resolve_url(None, tmp_path).path == tmp_path / "finbot.sqlite3"
+    assert resolve_url("sqlite:///sub/chat.db", tmp_path).path == tmp_path / "sub" / "chat.db"
+    assert resolve_url(f"sqlite:///{tmp_path}/abs.db", Path("/elsewhere")).path == tmp_path / "abs.db"
+    assert resolve_url("sqlite://", tmp_path).path == ":memory:"
+    assert resolve_url("sqlite:///:memory:", tmp_path).path == ":memory:"
+
+
+def test_postgres_urls_are_recognised():
+    for url in ("postgresql://bot:pw@db.internal:5432/finbot", "postgres://bot@db/finbot",
+                "postgresql+psycopg://bot@db/finbot"):
+        target = resolve_url(url)
+        assert target.dialect == "postgresql"
+        assert target.dsn.startswith("postgresql://") and target.dsn.endswith("/finbot")
+
+
+def test_postgres_without_the_driver_is_a_clear_error():
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        with pytest.raises(DatabaseError, match="psycopg"):
+            open_database("postgresql://bot:pw@localhost/finbot")
+    else:
+        pytest.skip("psycopg is installed here; the missing-driver message cannot be shown")
+
+
+@pytest.mark.parametrize("url", ["mysql://x@y/z", "sqlite:relative.db", "postgresql://"])
+def test_bad_urls_are_rejected_with_a_message(url, tmp_path):
+    with pytest.raises(DatabaseError, match="URL"):
+        resolve_url(url, tmp_path)
+
+
+def test_sqlite_is_opened_durable(tmp_path):
+    db_path = tmp_path / "nested" / "folder" / "finbot.sqlite3"
+    with open_database(f"sqlite:///{db_path}") as db:
+        assert db_path.parent.is_dir()  # folders created
+        assert db.pragma("journal_mode") == "wal"
+        assert db.pragma("synchronous") == 2  # FULL
+        assert db.pragma("foreign_keys") == 1
+        assert db.pragma("busy_timeout") >= 1000
+    # WAL is a property of the file: a plain sqlite3 connection sees it too.
+    raw = sqlite3.connect(db_path)
+    assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    raw.close()
+
+
+def test_the_schema_is_created_once_and_versioned(tmp_path):
+    url = f"sqlite:///{tmp_path}/s.db"
+    latest = max(version for version, _ in MIGRATIONS)
+    with ConversationStore.open(url) as store:
+        assert store.schema_version == latest
+        session = store.create_session("C1001", "app")
+    with ConversationStore.open(url) as store:  # reopening migrates nothing and loses nothing
+        assert store.schema_version == latest
+        assert store.get_session(session["id"])["customer_id"] == "C1001"
+        rows = store.db.query("SELECT version FROM schema_version")
+        assert [row["version"] for row in rows] == sorted(v for v, _ in MIGRATIONS)
+        tables = {row["name"] for row in store.db.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert {"sessions", "turns", "suggestions", "feedback", "alerts", "access_log", "schema_version"} <= tables
+
+
+def test_a_database_newer_than_the_code_is_refused(tmp_path):
+    url = f"sqlite:///{tmp_path}/s.db"
+    with ConversationStore.open(url) as store:
+        store.db.execute("INSERT INTO schema_version (version, applied_at) VALUES (999, 'later')")
+    with pytest.raises(DatabaseError, match="newer"):
+        ConversationStore.open(url)
+
+
+def test_a_failed_transaction_leaves_nothing_behind(tmp_path):
+    with ConversationStore.open(f"sqlite:///{tmp_path}/s.db") as store:
+        session = store.create_session(None, "app")
+        with pytest.raises(RuntimeError):
+            with store.transaction():
+                store.add_turn(session["id"], "customer", "第一句")
+                store.add_turn(session["id"], "bot", "第二句")
+                raise RuntimeError("crash in the middle of a turn")
+        assert store.list_turns(session["id"]) == []
+        assert store.get_session(session["id"])["turn_count"] == 0
+        with store.transaction():  # and the connection is usable afterwards
+            store.add_turn(session["id"], "customer", "第三句")
+        assert [t["text"] for t in store.list_turns(session["id"])] == ["第三句"]
+
+
+def test_foreign_keys_are_enforced(tmp_path):
+    with open_database(f"sqlite:///{tmp_path}/s.db") as db:
+        ConversationStore(db)
+        with pytest.raises(sqlite3.IntegrityError):
+            db.execute("INSERT INTO turns (session_id, role, text, created_at) VALUES ('nope', 'bot', 'x', 'now')")
+
+
+def test_a_closed_database_says_so(tmp_path):
+    db = open_database(f"sqlite:///{tmp_path}/s.db")
+    db.close()
+    with pytest.raises(DatabaseError, match="closed"):
+        db.query("SELECT 1")
+
+
+def test_in_memory_databases_work_for_demos():
+    with ConversationStore.open("sqlite://") as store:
+        session = store.create_session(None, "cli")
+        store.add_turn(session["id"], "customer", "你好")
+        assert len(store.list_turns(session["id"])) == 1
