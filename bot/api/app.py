@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 
 from bot.api.routes import agent, chat, health, tools
 from bot.api.services import Services, load_services
+from bot.dialogue.service import ChatError
+from bot.repayment.errors import PlanError
 from bot.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         return JSONResponse(status_code=422, content={
             "detail": "invalid request: " + "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors),
             "message_zh": "请求格式不正确，请检查后重试。", "errors": errors})
+
+    @app.exception_handler(ChatError)
+    async def refused(request: Request, exc: ChatError):
+        return JSONResponse(status_code=exc.status, content={"detail": exc.detail, "message_zh": exc.message_zh})
+
+    @app.exception_handler(PlanError)
+    async def bad_plan(request: Request, exc: PlanError):
+        return JSONResponse(status_code=422, content={"detail": exc.detail_en, "message_zh": exc.message_zh})
 
     for module in (chat, agent, tools, health):
         app.include_router(module.router)

@@ -96,12 +96,11 @@ class Pipeline:
         if intent.intent in OVERRIDING_INTENTS and intent.confident:
             state.low_confidence_streak = 0
             return self.by_intent.get(intent.intent, self.knowledge)
-        answering_which_loan = state.customer_id and state.pending_slot == "loan" and not (
-            intent.confident and intent.intent not in self.account_skills)  # a new topic wins
-        if answering_which_loan:
+        if state.customer_id and state.pending_slot == "loan":  # the bot asked "which of your loans?"
             pending = next((s for s in self.account_skills.values() if s.name == state.last_topic), None)
-            if pending is not None:
+            if pending is not None and pending.picks_loan(state.customer_id, text):
                 return pending
+            state.pending_slot = None  # not an answer to the question: a new topic
         if state.last_topic in SLOT_SKILLS and message_fills_slots(text):
             state.low_confidence_streak = 0
             chosen = self.by_intent.get(intent.intent) if intent.confident else None

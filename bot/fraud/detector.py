@@ -10,8 +10,9 @@ The rule, in one place (weights and thresholds live in the catalogue's ``scoring
   the words of a scam and a scam-like message. Measured on the dev file, by cross-validation and
   on BQ, this removes the false alarms of either stage alone (the classifier is over-confident on
   off-topic text, the lexicon on ordinary questions that use scam words).
-* except: when ``p ≥ scoring.lexicon_alone`` (0.6: a distinctive term such as 安全账户, or several
-  roles together) and ``q ≥ scoring.classifier_veto`` (0.02), the risk score is at least ``p``.
+* except: when ``p ≥ scoring.lexicon_alone`` (0.5: the lexicon alone would warn — a distinctive
+  term such as 安全账户, or several roles together) and ``q ≥ scoring.classifier_veto`` (0.02), the
+  risk score is at least ``p``.
   Short messages (屏幕共享, 要我报验证码) give the classifier too little text, and it leans to
   "ordinary" on them; the lexicon is sure of such words, and only a classifier that is all but
   certain the message is ordinary overrules it.

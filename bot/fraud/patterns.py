@@ -110,11 +110,14 @@ class PatternMatcher:
         common_signals: list[_Hit] = []
         common_benign: list[_Hit] = []
         by_scenario: dict[str, _ScenarioHits] = defaultdict(_ScenarioHits)
+        words: list[_Hit] = []  # signal and benign matches of every owner: the message's "words"
 
         for end_index, (term, term_entries) in self._automaton.iter(folded):
             start, end = end_index - len(term) + 1, end_index + 1
             for entry in term_entries:
                 hit = _Hit(start, end, term, entry)
+                if entry.kind in ("signal", "benign"):
+                    words.append(hit)
                 if entry.owner == _COMMON:
                     (common_signals if entry.kind == "signal" else common_benign).append(hit)
                     continue
@@ -130,7 +133,7 @@ class PatternMatcher:
 
         scores = {}
         for scenario_id, hits in by_scenario.items():
-            scored = self._score_scenario(scenario_id, hits, common_signals, common_benign)
+            scored = self._score_scenario(scenario_id, hits, common_signals, common_benign, words)
             if scored is not None:
                 scores[scenario_id] = scored
         return scores
@@ -141,6 +144,7 @@ class PatternMatcher:
         hits: _ScenarioHits,
         common_signals: list[_Hit],
         common_benign: list[_Hit],
+        words: list[_Hit],
     ) -> ScenarioScore | None:
         scenario = self.catalogue.scenarios[scenario_id]
         scoring = self.catalogue.scoring
@@ -151,16 +155,18 @@ class PatternMatcher:
             if all(group_hits):
                 fired_patterns.append((pattern, group_hits))
 
-        # The scenario's own term wins over the same common term; a term inside a longer matched
-        # term (账户 in 安全账户, 自称 in 自称客服) does not count again, and a term inside a
-        # matched benign context (验资 in 体验资格, 验证码 in 收不到验证码) does not count at all.
+        # The scenario's own term wins over the same common term. A term inside a longer term
+        # of this scenario or a benign context does not count (账户 in 安全账户, 验证码 in
+        # 收不到验证码), nor does one that straddles the edge of words in any other longer match
+        # (验资 in 体验资格, 卡密 in 银行卡密码): the longer match is what the customer wrote.
         own_terms = {hit.term for hit in hits.signals}
         candidates = hits.signals + [hit for hit in common_signals if hit.term not in own_terms]
         benign_hits = hits.benign + common_benign
+        local = candidates + benign_hits
         counted = [
             hit
-            for hit in _drop_contained(candidates)
-            if not any(_inside(hit, benign) and benign.term != hit.term for benign in benign_hits)
+            for hit in candidates
+            if not any(_inside(hit, other) for other in local) and not any(_straddles(hit, word) for word in words)
         ]
         # Common signals only amplify a scenario that has evidence of its own.
         if not fired_patterns and not any(hit.entry.owner == scenario_id for hit in counted):
@@ -214,9 +220,9 @@ def _inside(inner: _Hit | Evidence, outer: _Hit | Evidence) -> bool:
     )
 
 
-def _drop_contained(hits: list[_Hit]) -> list[_Hit]:
-    """Hits that are not strictly inside another hit's span."""
-    return [hit for hit in hits if not any(_inside(hit, other) for other in hits)]
+def _straddles(inner: _Hit, outer: _Hit) -> bool:
+    """``inner`` lies strictly inside ``outer``, touching neither end (卡密 in 银行卡密码)."""
+    return outer.start < inner.start and inner.end < outer.end
 
 
 def _outermost(evidence: list[Evidence]) -> tuple[Evidence, ...]:

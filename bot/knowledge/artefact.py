@@ -120,6 +120,7 @@ def build(settings: Settings | None = None, force: bool = False) -> dict:
     if not force and status(settings)["ok"]:
         return {}
     backbone = build_backbone(settings)
+    version = knowledge_version(settings)  # before reading: files edited during the build make it stale
     entries = all_entries(settings)  # raises KnowledgeError (file + field) before anything is touched
     encoder = load_sentence_encoder(settings)
     previous = KnowledgeIndex.cached_vectors(settings.index_dir)
@@ -128,7 +129,7 @@ def build(settings: Settings | None = None, force: bool = False) -> dict:
         calibration = calibrate_no_answer(index, encoder)
         index.save(tmp)
         write_manifest(tmp, {"kind": "knowledge-index", "backbone": backbone.model_id,
-                             "knowledge_version": knowledge_version(settings), "search": index.search_kind,
+                             "knowledge_version": version, "search": index.search_kind,
                              "sources": [str(p) for p in ingested_sources(settings)], **stats, **calibration})
     log.info("knowledge index: %s", stats)
     _load.cache_clear()

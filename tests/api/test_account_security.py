@@ -5,6 +5,7 @@ customer's loan id, prompt-like text)."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 
@@ -88,7 +89,7 @@ def test_forged_expired_and_malformed_tokens_are_refused(client):
     forged_payload = issue_token("c-1003").split(".")[1]
     attempts = {
         "forged": f"{header}.{forged_payload}.{signature}",
-        "expired": issue_token("c-1002", ttl=-10),
+        "expired": issue_token("c-1002", ttl=60, now=time.time() - 3600),
         "wrong secret": issue_token("c-1002", secret="not-the-secret"),
         "malformed": "not-a-token",
     }

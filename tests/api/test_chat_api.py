@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from tests.api.conftest import AGENT
 
@@ -25,7 +26,7 @@ def test_plan_over_two_turns_has_the_plan_shape(client):
     assert plan and len(plan["periods"]) == 12
     assert set(plan) >= {"periods", "apr", "effective_apr", "total_interest", "total_fees", "total_payment", "flags"}
     assert set(plan["periods"][0]) == {"index", "due_date", "principal", "interest", "fee", "payment", "balance"}
-    assert sum(float(p["principal"]) for p in plan["periods"]) == 20000.0
+    assert sum(Decimal(p["principal"]) for p in plan["periods"]) == Decimal("20000")
 
 
 def test_streamed_turn_sends_meta_deltas_and_done(client):
@@ -53,13 +54,13 @@ def test_history_of_a_session(client):
 
 def test_bad_input_gets_clear_4xx(client):
     empty = client.post("/v1/chat", json={"message": "   "})
-    assert empty.status_code == 422 and "不能为空" in empty.json()["detail"]["message_zh"]
+    assert empty.status_code == 422 and "不能为空" in empty.json()["message_zh"]
     long = client.post("/v1/chat", json={"message": "还" * 2001})
-    assert long.status_code == 422 and "太长" in long.json()["detail"]["message_zh"]
+    assert long.status_code == 422 and "太长" in long.json()["message_zh"]
     broken = client.post("/v1/chat", content=b"{not json", headers={"content-type": "application/json"})
     assert broken.status_code == 422 and broken.json()["message_zh"]
     unknown = client.post("/v1/chat", json={"session_id": "no-such-session", "message": "你好"})
-    assert unknown.status_code == 404 and "会话不存在" in unknown.json()["detail"]["message_zh"]
+    assert unknown.status_code == 404 and "会话不存在" in unknown.json()["message_zh"]
     missing = client.post("/v1/chat", json={})
     assert missing.status_code == 422
 
@@ -82,7 +83,7 @@ def test_components_api(client):
     plan = client.post("/v1/plan", json={"principal": "20000", "months": 12, "annual_rate": "0.072"}).json()
     assert plan["periods"][0]["payment"] == "1732.37" or plan["periods"][0]["payment"].startswith("1732.")
     bad = client.post("/v1/plan", json={"principal": "-5", "months": 12, "annual_rate": "0.072"})
-    assert bad.status_code == 422 and bad.json()["detail"]["detail"]
+    assert bad.status_code == 422 and bad.json()["message_zh"]
     fraud = client.post("/v1/fraud", json={"text": "客服让我开屏幕共享，然后把验证码告诉他"}).json()
     assert fraud["level"] in ("warning", "critical") and fraud["evidence"]
 

@@ -59,6 +59,11 @@ def live_server(tmp_path_factory, chromium_path) -> Iterator[str]:
     """Base URL of the real app, started with uvicorn in a subprocess and stopped at the end."""
     data_dir = tmp_path_factory.mktemp("finbot-data")
     log_path = data_dir / "server.log"
+    # The demo customers (c-1001 … c-1005) in this run's own ledger, for the signed-in tests.
+    from bot.ledger.seed import seed_demo_ledger
+    from bot.settings import Settings
+
+    seed_demo_ledger(Settings(data_dir=data_dir).ledger_path)
     port = _free_port()
     env = {**os.environ, "FINBOT_DATA_DIR": str(data_dir), "FINBOT_LOG_LEVEL": "WARNING",
            "FINBOT_AGENT_API_KEY": AGENT_KEY, "FINBOT_TOKEN_SECRET": TOKEN_SECRET,

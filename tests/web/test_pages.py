@@ -110,7 +110,8 @@ def test_scam_message_gets_a_red_banner_above_the_answer(new_page, agent_api, ar
     stored = last_bot_turn(agent_api, chat_session_id(page))
     warning = stored["data_json"]["warning"]
     assert warning, "the service gave no warning for a scam message"
-    expect(banner.locator(".fraud-text")).to_have_text(warning)
+    # The banner's heading says 反诈提醒; the text under it is the service's warning without that label.
+    expect(banner.locator(".fraud-text")).to_have_text(warning.removeprefix("【反诈提醒】").strip())
     assert stored["fraud_level"] in ("warning", "critical")
 
     # The banner is not a chat bubble, and it comes first: above the answer.
@@ -118,7 +119,7 @@ def test_scam_message_gets_a_red_banner_above_the_answer(new_page, agent_api, ar
     bubble = answer.locator(".bubble")
     if bubble.count():
         assert banner.bounding_box()["y"] + banner.bounding_box()["height"] <= bubble.bounding_box()["y"]
-        expect(bubble).not_to_contain_text(warning)  # shown once, in the banner
+        expect(bubble).not_to_contain_text(warning.removeprefix("【反诈提醒】").strip())  # shown once, in the banner
     page.screenshot(path=artifacts / "chat-fraud.png")
 
 
@@ -216,8 +217,9 @@ def test_reload_keeps_the_conversation(new_page, artifacts):
     page.screenshot(path=artifacts / "chat-reload.png")
 
 
-def test_customer_token_goes_with_every_call(new_page, agent_api, customer_token, artifacts):
-    token = customer_token("web-test-customer")
+def test_signed_in_customer_token_goes_with_every_call_and_the_agent_sees_the_loans(
+        new_page, agent_api, agent_key, customer_token, artifacts):
+    token = customer_token("c-1002")  # a demo customer with two loans
     page = new_page(path=f"/?token={token}")
     calls = []
     page.on("request", lambda request: calls.append((request.url, request.headers.get("authorization")))
@@ -229,9 +231,19 @@ def test_customer_token_goes_with_every_call(new_page, agent_api, customer_token
     stored = page.evaluate("() => Object.entries(sessionStorage)")
     assert all(token not in key and token not in value for key, value in stored), "the token is not stored"
     session_id = next(value for key, value in stored if key.startswith("finbot.chat.session."))
-    session = agent_api.get(f"/v1/agent/sessions/{session_id}").raise_for_status().json()["session"]
-    assert session["customer_id"] == "web-test-customer"
+    detail = agent_api.get(f"/v1/agent/sessions/{session_id}").raise_for_status().json()
+    assert detail["session"]["customer_id"] == "c-1002"
     page.screenshot(path=artifacts / "chat-signed-in.png")
+
+    # The agent sees the customer's loans beside the transcript.
+    loans = detail["loans"]["loans"] if isinstance(detail["loans"], dict) else detail["loans"]
+    assert len(loans) == 2
+    console = open_console(new_page, agent_key)
+    console.locator(f'.session-item[data-session-id="{session_id}"]').click()
+    panel = console.locator("#loans")
+    for loan in loans:
+        expect(panel).to_contain_text(loan.get("label") or loan["loan_id"])
+    console.screenshot(path=artifacts / "console-loans.png")
 
 
 # --- the agent console -------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ def sessions(status: str | None = None, limit: int = 50, services: Services = De
 @router.get("/handoffs", summary="The handoff queue, with each session's summary")
 def handoffs(services: Services = Depends(ready_services)):
     queue = [{**session, "summary": _session(services, session["id"]).get("handoff_summary_json") or {}}
-             for session in services.store.list_sessions(limit=200, handoff=True)]
+             for session in services.store.list_sessions(limit=200, handoff=True) if session["status"] != "closed"]
     return {"handoffs": queue}
 
 
@@ -41,11 +41,15 @@ def session_detail(session_id: str, services: Services = Depends(ready_services)
     state = SessionState.from_json(session.get("state_json"))
     latest = next((t for t in reversed(turns) if t["role"] == "customer"), None)
     suggestions = services.store.list_suggestions(latest["id"]) if latest else []
-    loans = []
+    loans = None
     if state.customer_id and services.ledger is not None:
         from bot.dialogue.skills.account import loans_overview
+        from bot.ledger import LedgerError
 
-        loans = loans_overview(services.ledger, state.customer_id)
+        try:
+            loans = loans_overview(services.ledger, state.customer_id)
+        except LedgerError as exc:  # the console still shows the transcript
+            loans = {"error": exc.message_zh}
     return {
         "session": {k: v for k, v in session.items() if k not in ("state_json", "handoff_summary_json")},
         "turns": turns,
@@ -65,8 +69,17 @@ def agent_reply(session_id: str, body: AgentReplyRequest, services: Services = D
     safety = check_reply_safe(body.text)  # agents are held to the same rule as the bot
     if not safety.safe:
         raise HTTPException(422, detail="reply refused: " + "; ".join(safety.reasons))
-    turn_id = services.store.add_turn(session_id, "agent", body.text, skill="agent")
+    with services.store.transaction():
+        turn_id = services.store.add_turn(session_id, "agent", body.text, skill="agent")
+        services.store.update_session(session_id, status="with_agent")
     return {"turn_id": turn_id}
+
+
+@router.post("/sessions/{session_id}/close", summary="Close a session: it leaves the live list and the handoff queue")
+def close_session(session_id: str, services: Services = Depends(ready_services)):
+    _session(services, session_id)
+    services.store.update_session(session_id, status="closed", handoff=False)
+    return {"ok": True}
 
 
 @router.post("/suggestions/{suggestion_id}/feedback", summary="Mark a suggestion used, edited or rejected")

@@ -12,13 +12,8 @@ from bot.api import metrics
 from bot.api.deps import current_customer, ready_services
 from bot.api.schemas import ChatRequest, ChatResponse, SessionOpenRequest, SessionOut
 from bot.api.services import Services
-from bot.dialogue.service import ChatError
 
 router = APIRouter(prefix="/v1", tags=["chat"])
-
-
-def _chat_error(exc: ChatError) -> HTTPException:
-    return HTTPException(exc.status, detail={"detail": exc.detail, "message_zh": exc.message_zh})
 
 
 def to_response(turn) -> ChatResponse:
@@ -36,10 +31,7 @@ def to_response(turn) -> ChatResponse:
 
 def run_turn(services: Services, body: ChatRequest, customer: str | None):
     started = time.perf_counter()
-    try:
-        turn = services.chat.chat(body.message, body.session_id, customer)
-    except ChatError as exc:
-        raise _chat_error(exc) from None
+    turn = services.chat.chat(body.message, body.session_id, customer)  # ChatError → 4xx (see app.py)
     metrics.observe_turn(turn.result, time.perf_counter() - started)
     return turn
 
@@ -84,17 +76,18 @@ def chat_stream(body: ChatRequest, services: Services = Depends(ready_services),
 
 @router.get("/sessions/{session_id}/history", summary="The customer's own transcript")
 def history(session_id: str, services: Services = Depends(ready_services), customer: str | None = Depends(current_customer)):
-    try:
-        services.chat.session_for(session_id, customer)
-    except ChatError as exc:
-        raise _chat_error(exc) from None
-    return {"session_id": session_id, "turns": [
-        {"role": t["role"], "text": t["text"], "created_at": t["created_at"]} for t in services.store.list_turns(session_id)]}
+    services.chat.session_for(session_id, customer)
+    turns = []
+    for turn in services.store.list_turns(session_id):
+        item = {"role": turn["role"], "text": turn["text"], "created_at": turn["created_at"]}
+        if turn["role"] == "bot":  # enough to redraw the banner, sources and plan after a reload
+            data = turn.get("data_json") or {}
+            item.update(warning=data.get("warning"), sources=data.get("sources") or [], plan=data.get("plan"),
+                        fraud={"level": turn.get("fraud_level"), "scenario": turn.get("fraud_scenario")})
+        turns.append(item)
+    return {"session_id": session_id, "turns": turns}
 
 
 @router.post("/sessions/{session_id}/handoff", summary="The customer asks for a human agent")
 def handoff(session_id: str, services: Services = Depends(ready_services), customer: str | None = Depends(current_customer)):
-    try:
-        return {"session_id": session_id, "handoff": True, "summary": services.chat.request_handoff(session_id, customer)}
-    except ChatError as exc:
-        raise _chat_error(exc) from None
+    return {"session_id": session_id, "handoff": True, "summary": services.chat.request_handoff(session_id, customer)}

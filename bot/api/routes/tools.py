@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 
 from bot.api.deps import ready_services
 from bot.api.schemas import FraudCheckRequest, IntentBatchRequest, PlanRequest, RetrievalRequest
@@ -27,18 +27,15 @@ def retrieve(body: RetrievalRequest, services: Services = Depends(ready_services
 
 @router.post("/plan", summary="Repayment plan with APR disclosure (same shape as `finbot plan --json`)")
 def plan(body: PlanRequest):
-    from bot.repayment.errors import PlanError
     from bot.repayment.render import plan_to_dict
     from bot.repayment.schedule import build_plan
     from bot.repayment.terms import loan_terms
 
-    try:
-        terms = loan_terms(body.principal, body.months, body.method, annual_rate=body.annual_rate,
-                           daily_rate=body.daily_rate, monthly_fee_rate=body.monthly_fee_rate,
-                           start_date=body.start, repayment_day=body.repayment_day, upfront_fee=body.upfront_fee or 0)
-        return plan_to_dict(build_plan(terms))
-    except PlanError as exc:
-        raise HTTPException(422, detail={"detail": exc.detail_en, "message_zh": exc.message_zh}) from None
+    # A PlanError (bad amount, term, rate or date) becomes a 422 with both languages (see app.py).
+    terms = loan_terms(body.principal, body.months, body.method, annual_rate=body.annual_rate,
+                       daily_rate=body.daily_rate, monthly_fee_rate=body.monthly_fee_rate,
+                       start_date=body.start, repayment_day=body.repayment_day, upfront_fee=body.upfront_fee or 0)
+    return plan_to_dict(build_plan(terms))
 
 
 @router.post("/fraud", summary="Fraud check: level, scenario, score, evidence")

@@ -54,6 +54,13 @@ class _AccountSkill:
     def answer(self, ctx: TurnContext, customer: str, loan_id: str | None, as_of: dt.date) -> SkillResult:
         raise NotImplementedError
 
+    def picks_loan(self, customer: str, text: str) -> bool:
+        """Whether ``text`` names one of the customer's open loans ("第一笔", "安心借", "L-2001")."""
+        try:
+            return quotes.pick_loan(quotes.open_loans(self.ledger, customer, self.today()), text) is not None
+        except LedgerError:
+            return False
+
     def _result(self, quote, key: str) -> SkillResult:
         text = quote.to_text()
         return SkillResult(text, self.name, data={key: quote.to_dict()},

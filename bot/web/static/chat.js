@@ -132,7 +132,7 @@
     const scenario = fraud && fraud.scenario ? Finbot.scenarioName(fraud.scenario) : "";
     if (scenario) banner.append(el("p", { class: "fraud-scenario" }, "疑似诈骗类型：" + scenario));
     banner.append(el("p", { class: "fraud-text" },
-      warning || "您描述的情况与常见诈骗手法相似。请立即停止操作，不要转账，不要透露验证码，可拨打全国反诈专线96110咨询。"));
+      Finbot.warningBody(warning) || "您描述的情况与常见诈骗手法相似。请立即停止操作，不要转账，不要透露验证码，可拨打全国反诈专线96110咨询。"));
     return banner;
   }
 

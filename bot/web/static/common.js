@@ -200,8 +200,13 @@ const Finbot = (() => {
     return match[1] + match[2].replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (match[3] || "");
   }
 
+  /** The warning text without its own "【反诈提醒】" label, where the page already shows that heading. */
+  function warningBody(text) {
+    return String(text || "").replace(/^\s*【反诈提醒】\s*/, "");
+  }
+
   return {
-    el, append, fromTemplate, ApiError, request, requestJson, readEventStream, chineseMessageFor,
+    warningBody, el, append, fromTemplate, ApiError, request, requestJson, readEventStream, chineseMessageFor,
     scenarioName, LEVEL_ZH, shortTime, percent, yuan, NETWORK_MESSAGE,
   };
 })();

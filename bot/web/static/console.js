@@ -42,6 +42,7 @@
     outstanding_principal: "剩余本金", remaining_principal: "剩余本金", next_due_date: "下期还款日",
     due_date: "还款日", amount_due: "本期应还", days_overdue: "逾期天数", overdue_amount: "逾期金额",
     penalty_interest: "罚息", repayment_day: "每月还款日", settled_on: "结清日期", periods_paid: "已还期数",
+    status_label: "状态",
   };
 
   const $ = (id) => document.getElementById(id);
@@ -312,7 +313,7 @@
     renderSessionHeader(fetched);
     renderTranscript(fetched.turns || []);
     renderSuggestions(fetched.suggestions || []);
-    renderLoans(fetched.loans || []);
+    renderLoans(fetched.loans);
     renderContext(fetched);
   }
 
@@ -349,7 +350,7 @@
       const body = el("div", { class: "turn-text" });
       let text = String(turn.text || "");
       if (data.warning && text.startsWith(data.warning)) {
-        body.append(el("div", { class: "warning-block" }, el("strong", {}, "反诈提醒 "), data.warning));
+        body.append(el("div", { class: "warning-block" }, el("strong", {}, "反诈提醒 "), Finbot.warningBody(data.warning)));
         text = text.slice(data.warning.length).trim();
       }
       body.append(el("div", {}, text));
@@ -474,25 +475,52 @@
   });
 
   // --- right column: loans and the session's context ---------------------------------------------
-  function renderLoans(loans) {
+  /** The customer's account beside the transcript: `loans` is the ledger's overview
+   * ({name, phone_masked, credit_limit, as_of, loans: [...], bill: {total_due, lines}}) or a plain list of loans. */
+  function renderLoans(account) {
     const box = $("loans");
-    if (!loans.length) {
-      box.replaceChildren(el("p", { class: "placeholder" }, detail && detail.session && detail.session.customer_id ? "该客户暂无借款" : "匿名会话，无客户借款信息"));
-      return;
+    const overview = Array.isArray(account) ? { loans: account } : account || {};
+    const loans = Array.isArray(overview.loans) ? overview.loans : [];
+    const parts = [];
+    if (overview.customer_id || overview.name) {
+      const who = el("dl", { class: "fields" },
+        el("dt", {}, "客户"), el("dd", {}, [overview.name, overview.customer_id].filter(Boolean).join(" · ")),
+        overview.phone_masked ? [el("dt", {}, "手机"), el("dd", {}, overview.phone_masked)] : null,
+        overview.credit_limit ? [el("dt", {}, "授信额度"), el("dd", {}, yuan(overview.credit_limit) + "元")] : null,
+        overview.as_of ? [el("dt", {}, "数据截至"), el("dd", {}, overview.as_of)] : null);
+      parts.push(who);
     }
-    box.replaceChildren(...loans.map((loan) => {
-      const title = loan.label_zh || loan.label || loan.product_name || loan.loan_id || "借款";
+    const bill = overview.bill;
+    if (bill && Array.isArray(bill.lines) && bill.lines.length) {
+      const overdue = bill.lines.some((line) => line.overdue);
+      parts.push(el("div", { class: "bill" + (overdue ? " overdue" : "") },
+        el("h3", {}, `当前应还 ${yuan(bill.total_due)}元`),
+        bill.lines.map((line) => el("p", { class: "bill-line" },
+          `${line.product_name || line.loan_id}：${line.due_date} 应还${yuan(line.amount_due)}元`
+          + (line.overdue ? `（已逾期${line.days_overdue}天，罚息${yuan(line.penalty_interest)}元）` : "")))));
+    }
+    for (const loan of loans) {
+      const title = loan.label || loan.label_zh || loan.product_name || loan.loan_id || "借款";
       const list = el("dl", { class: "fields" });
       for (const [key, value] of Object.entries(loan)) {
-        if (value === null || value === undefined || typeof value === "object" || key === "label_zh" || key === "label") continue;
+        if (value === null || value === undefined || typeof value === "object" || typeof value === "boolean") continue;
+        if (["label", "label_zh", "status", "periods_total"].includes(key)) continue;
         let shown = String(value);
         if (key === "method") shown = METHOD_ZH[value] || shown;
+        else if (key === "periods_paid" && loan.periods_total) shown = `${value} / ${loan.periods_total}`;
         else if (/rate|apr/.test(key)) shown = percent(value);
         else if (/principal|amount|penalty|balance|due$/.test(key) && /^-?\d+(\.\d+)?$/.test(shown)) shown = yuan(shown) + "元";
         list.append(el("dt", {}, LOAN_FIELD_ZH[key] || key), el("dd", {}, shown));
       }
-      return el("div", { class: "loan" + (Number(loan.days_overdue) > 0 ? " overdue" : "") }, el("h3", {}, title), list);
-    }));
+      const closed = loan.is_open === false;
+      parts.push(el("div", { class: "loan" + (closed ? " closed" : "") + (Number(loan.days_overdue) > 0 ? " overdue" : "") },
+        el("h3", {}, title, loan.status_label ? el("span", { class: "badge" }, loan.status_label) : null), list));
+    }
+    if (!loans.length) {
+      const signedIn = detail && detail.session && detail.session.customer_id;
+      parts.push(el("p", { class: "placeholder" }, signedIn ? "该客户暂无借款" : "匿名会话，无客户借款信息"));
+    }
+    replaceWith(box, parts);
   }
 
   function renderContext(data) {
