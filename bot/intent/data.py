@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.jsonl import iter_jsonl
 from bot.settings import PROJECT_ROOT
 
 TRAIN_DIR = PROJECT_ROOT / "models" / "intent" / "data" / "train"
@@ -105,15 +106,7 @@ def _pick(columns: list[str], choices: tuple[str, ...], path: Path, what: str) -
 
 def _jsonl_rows(path: Path, lines: list[str]):
     text_key = label_key = None
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataFileError(f"{path}, line {number}: invalid JSON ({exc.msg})") from exc
-        if not isinstance(row, dict):
-            raise DataFileError(f"{path}, line {number}: expected a JSON object")
+    for number, row in iter_jsonl(lines, path, DataFileError):
         text_key = text_key or _pick(list(row), TEXT_COLUMNS, path, "text")
         label_key = label_key or _pick(list(row), LABEL_COLUMNS, path, "label")
         if text_key not in row or label_key not in row:

@@ -4,12 +4,12 @@ and semantic-similarity evaluation (Spearman, AUC) on sentence pairs such as BQ.
 from __future__ import annotations
 
 import csv
-import json
 import time
 from pathlib import Path
 
 import numpy as np
 
+from bot.jsonl import iter_jsonl
 from bot.settings import PROJECT_ROOT
 
 QUERIES_FILE = PROJECT_ROOT / "eval" / "data" / "retrieval" / "queries.jsonl"
@@ -17,13 +17,7 @@ QUERIES_FILE = PROJECT_ROOT / "eval" / "data" / "retrieval" / "queries.jsonl"
 
 def read_queries(path: Path = QUERIES_FILE) -> list[dict]:
     rows = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}, line {number}: invalid JSON ({exc.msg})") from exc
+    for number, row in iter_jsonl(Path(path).read_text(encoding="utf-8").splitlines(), path):
         if not isinstance(row.get("query"), str) or not isinstance(row.get("gold"), list):
             raise ValueError(f"{path}, line {number}: expected {{\"query\": str, \"gold\": [entry ids]}}")
         rows.append(row)

@@ -15,6 +15,7 @@ import json
 import re
 from pathlib import Path
 
+from bot.jsonl import iter_jsonl
 from bot.knowledge.entries import KnowledgeEntry, KnowledgeError
 
 ARTICLE = re.compile(r"^\s*(第[一二三四五六七八九十百千零〇两0-9]+条)[\s　]*")
@@ -87,14 +88,7 @@ def _faq_rows(path: Path) -> list[dict]:
     if path.suffix == ".csv":
         return list(csv.DictReader(io.StringIO(text)))
     if path.suffix == ".jsonl":
-        rows = []
-        for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise KnowledgeError(f"{path.name}, line {number}: invalid JSON ({exc.msg})") from exc
-        return rows
+        return [row for _, row in iter_jsonl(text.splitlines(), path.name, KnowledgeError)]
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
