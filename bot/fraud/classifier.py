@@ -9,7 +9,6 @@ so a model trained on other data or another backbone is refused with the command
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -20,6 +19,7 @@ import numpy as np
 
 from bot.artifacts import ArtifactError, read_manifest, sha256_file, write_manifest
 from bot.fraud.catalogue import NONE_LABEL
+from bot.jsonl import iter_jsonl
 from bot.settings import PROJECT_ROOT, Settings, get_settings
 from bot.text import normalize
 
@@ -59,18 +59,12 @@ def read_training_file(path: Path, known_labels: set[str]) -> list[LabelledText]
         raise TrainingDataError(f"{path}: training file not found")
     examples = []
     with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise TrainingDataError(f"{path}:{number}: not valid JSON ({error.msg})") from error
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
-                raise TrainingDataError(f"{path}:{number}: needs a non-empty \"text\" string")
+        for number, record in iter_jsonl(handle, path, TrainingDataError):
+            if not isinstance(record.get("text"), str) or not record["text"].strip():
+                raise TrainingDataError(f"{path}, line {number}: needs a non-empty \"text\" string")
             label = record.get("label")
             if label != NONE_LABEL and label not in known_labels:
-                raise TrainingDataError(f"{path}:{number}: unknown label {label!r}; use 'none' or a scenario id")
+                raise TrainingDataError(f"{path}, line {number}: unknown label {label!r}; use 'none' or a scenario id")
             examples.append(LabelledText(record["text"], label, number))
     if not examples:
         raise TrainingDataError(f"{path}: no examples")

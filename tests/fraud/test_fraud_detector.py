@@ -114,7 +114,7 @@ def test_a_malformed_training_line_is_named(tmp_path, catalogue):
 
     bad = tmp_path / "train.jsonl"
     bad.write_text('{"text": "怎么注销", "label": "none"}\n{"text": "刷单", "label": "brushing"}\n', encoding="utf-8")
-    with pytest.raises(TrainingDataError, match=r"train\.jsonl:2: unknown label 'brushing'"):
+    with pytest.raises(TrainingDataError, match=r"train\.jsonl, line 2: unknown label 'brushing'"):
         read_training_file(bad, set(catalogue.scenarios))
 
 
