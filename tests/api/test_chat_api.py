@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from tests.api.conftest import AGENT
 
 
 def test_chat_turn_returns_the_documented_shape(client):
