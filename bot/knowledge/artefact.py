@@ -53,11 +53,13 @@ def add_sources(settings: Settings, paths: list[Path]) -> list[Path]:
 
 def knowledge_version(settings: Settings) -> str:
     digest = hashlib.sha256()
-    files = sorted(ENTRIES_DIR.glob("*.yaml")) + [COMPANY_FILE]
+    # The shipped files by name (the same in every checkout), ingested documents by their path.
+    named = [(f"entries/{f.name}", f) for f in sorted(ENTRIES_DIR.glob("*.yaml"))] + [("company.yaml", COMPANY_FILE)]
     for source in ingested_sources(settings):
-        files += sorted(p for p in source.rglob("*") if p.is_file()) if source.is_dir() else [source]
-    for file in files:
-        digest.update(str(file).encode())
+        files = sorted(p for p in source.rglob("*") if p.is_file()) if source.is_dir() else [source]
+        named += [(str(f), f) for f in files]
+    for name, file in named:
+        digest.update(name.encode())
         digest.update(file.read_bytes() if file.is_file() else b"<missing>")
     return digest.hexdigest()
 
