@@ -35,10 +35,19 @@ class Backbone:
     embedded: bool  # True for the default rebuilt from PyPI
 
     def verify(self) -> dict:
-        """Check the built folder against its manifest (embedded default and local folders with one)."""
-        if self.embedded:
-            return read_manifest(Path(self.location), "backbone", BUILD_COMMAND)
-        return {"model_id": self.model_id}
+        """Check the built folder against its manifest (embedded default and local folders with one).
+
+        Checksumming the 264 MB of weights takes about half a second, and the intent model, the
+        retriever and the fraud classifier each ask at start-up: a folder verified once in this
+        process is not read again."""
+        if not self.embedded:
+            return {"model_id": self.model_id}
+        if self.location not in _VERIFIED:
+            _VERIFIED[self.location] = read_manifest(Path(self.location), "backbone", BUILD_COMMAND)
+        return _VERIFIED[self.location]
+
+
+_VERIFIED: dict[str, dict] = {}  # location → manifest, for folders verified in this process
 
 
 def resolve_backbone(settings: Settings | None = None) -> Backbone:
@@ -66,6 +75,7 @@ def build_backbone(settings: Settings | None = None, force: bool = False) -> Bac
             return backbone
         except ArtifactError as exc:
             log.info("building backbone: %s", exc.problem)
+    _VERIFIED.pop(backbone.location, None)
     with building(Path(backbone.location)) as tmp:
         convert(tmp, trim=settings.trim_vocab)
         check_reference_embeddings(str(tmp))
