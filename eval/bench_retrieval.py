@@ -1,6 +1,6 @@
 """Retrieval benchmark: quality on the authored query set and BQ, and speed at scale.
 
-    python eval/bench_retrieval.py quality       # R@1, R@5, MRR for hybrid / BM25 / dense + no-answer
+    python eval/bench_retrieval.py quality       # R@1, R@5, MRR for hybrid (+intent) / BM25 / dense + no-answer
     python eval/bench_retrieval.py bq            # Spearman and AUC of the backbone on BQ dev pairs
     python eval/bench_retrieval.py scale [--passages 10000 100000] [--embed 2000]
 
@@ -26,20 +26,17 @@ QUERIES = ["提前还款要手续费吗", "逾期一天会上征信吗", "怎么
 
 
 def quality() -> dict:
+    from bot.intent.artefact import load_shipped_classifier
     from bot.knowledge.artefact import load_retriever
-    from bot.knowledge.evaluate import evaluate_retrieval, read_queries
+    from bot.knowledge.evaluate import evaluate_modes, format_modes, read_queries
 
-    retriever = load_retriever()
-    queries = read_queries()
-    results = {mode: evaluate_retrieval(retriever, queries, mode) for mode in ("hybrid", "sparse", "dense")}
-    for mode, r in results.items():
-        print(f"{mode:7s} R@1 {r['recall_at_1']:.3f}  R@5 {r['recall_at_5']:.3f}  MRR {r['mrr']:.3f}  no-answer "
-              f"P {r['no_answer_precision']:.3f} R {r['no_answer_recall']:.3f}  median {r['latency_median_ms']:.1f} ms")
+    results = evaluate_modes(load_retriever(), read_queries(), load_shipped_classifier())
+    print(format_modes(results))
     return results
 
 
 def bq() -> dict:
-    from bot.backbone import load_sentence_encoder
+    from bot.sentence_encoder import load_sentence_encoder
     from bot.knowledge.evaluate import evaluate_sts, read_pairs
 
     first, second, labels = read_pairs(SHARED / "bq_dev" / "dev.csv")
@@ -49,7 +46,7 @@ def bq() -> dict:
 
 
 def scale(sizes: list[int], embed: int) -> dict:
-    from bot.backbone import load_sentence_encoder
+    from bot.sentence_encoder import load_sentence_encoder
     from bot.knowledge.artefact import load_retriever
     from bot.knowledge.index import KnowledgeIndex
     from bot.knowledge.ingest import ingest_path

@@ -63,7 +63,9 @@ def eval_retrieval(out: Path = typer.Option(..., help="Report folder."),
                    data: Path = typer.Option(None, help="JSONL of {query, gold: [entry ids]}; default: the authored set.")) -> None:
     """Recall@1/@5, MRR, no-answer precision/recall: hybrid beside BM25-only and dense-only."""
     from bot.knowledge.artefact import load_retriever
-    from bot.knowledge.evaluate import QUERIES_FILE, evaluate_retrieval, read_queries
+    from bot.artifacts import ArtifactError
+    from bot.intent.artefact import load_shipped_classifier
+    from bot.knowledge.evaluate import QUERIES_FILE, evaluate_modes, format_modes, read_queries
 
     try:
         queries = read_queries(data or QUERIES_FILE)
@@ -73,21 +75,23 @@ def eval_retrieval(out: Path = typer.Option(..., help="Report folder."),
     unknown = sorted({g for q in queries for g in q["gold"]} - set(retriever.index.by_id))
     if unknown:
         raise typer.BadParameter(f"gold ids not in the index: {', '.join(unknown[:10])}")
-    results = {mode: evaluate_retrieval(retriever, queries, mode) for mode in ("hybrid", "sparse", "dense")}
+    try:
+        intent_classifier = load_shipped_classifier()
+    except ArtifactError as exc:  # the retriever is evaluated alone, without the intent boost
+        typer.echo(f"no intent model ({exc.problem}): skipping hybrid+intent", err=True)
+        intent_classifier = None
+    results = evaluate_modes(retriever, queries, intent_classifier)
     metrics = {**{k: results["hybrid"][k] for k in ("recall_at_1", "recall_at_5", "mrr", "no_answer_precision",
                                                     "no_answer_recall", "n")}, "modes": results}
     out.mkdir(parents=True, exist_ok=True)
     (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
-    for mode, r in results.items():
-        typer.echo(f"{mode:7s} R@1 {r['recall_at_1']:.3f}  R@5 {r['recall_at_5']:.3f}  MRR {r['mrr']:.3f}  "
-                   f"no-answer P {r['no_answer_precision']:.3f} R {r['no_answer_recall']:.3f}  "
-                   f"median {r['latency_median_ms']:.1f} ms")
+    typer.echo(format_modes(results))
 
 
 def eval_sts(data: Path = typer.Option(..., help="CSV with sentence1, sentence2, label."),
              out: Path = typer.Option(..., help="Report folder.")) -> None:
     """Spearman and ROC AUC of the backbone's cosine similarity on labelled sentence pairs."""
-    from bot.backbone import load_sentence_encoder
+    from bot.sentence_encoder import load_sentence_encoder
     from bot.knowledge.evaluate import evaluate_sts, read_pairs
 
     try:

@@ -24,13 +24,17 @@ def read_queries(path: Path = QUERIES_FILE) -> list[dict]:
     return rows
 
 
-def evaluate_retrieval(retriever, queries: list[dict], mode: str = "hybrid", k: int = 5) -> dict:
-    """Ranking metrics on answerable queries; no-answer precision/recall on all of them."""
+def evaluate_retrieval(retriever, queries: list[dict], mode: str = "hybrid", k: int = 5,
+                       intents: list[str | None] | None = None) -> dict:
+    """Ranking metrics on answerable queries; no-answer precision/recall on all of them.
+    ``intents``, one per query (None where the intent model is unsure), turns on the intent boost
+    as the dialogue pipeline uses it."""
     reciprocal, at1, at5, latencies = [], [], [], []
     predicted_no_answer, truly_no_answer = [], []
-    for row in queries:
+    for number, row in enumerate(queries):
+        intent = intents[number] if intents else None
         started = time.perf_counter()
-        hits = retriever.search(row["query"], k=k, mode=mode, answerable_only=False)
+        hits = retriever.search(row["query"], intent=intent, k=k, mode=mode, answerable_only=False)
         latencies.append(time.perf_counter() - started)
         gold = set(row["gold"])
         answered = bool(hits) and (mode == "sparse" or hits[0].similarity >= retriever.no_answer_threshold)
@@ -53,6 +57,24 @@ def evaluate_retrieval(retriever, queries: list[dict], mode: str = "hybrid", k: 
         "latency_median_ms": float(np.median(latencies) * 1000),
         "latency_p99_ms": float(np.percentile(latencies, 99) * 1000),
     }
+
+
+def evaluate_modes(retriever, queries: list[dict], intent_classifier=None) -> dict[str, dict]:
+    """``evaluate_retrieval`` for hybrid, BM25-only and dense-only, and, given the intent model,
+    ``hybrid+intent``: boosted towards the entries of the model's confident prediction, as the
+    dialogue pipeline searches (the intent is predicted, never taken from the gold entries)."""
+    results = {mode: evaluate_retrieval(retriever, queries, mode) for mode in ("hybrid", "sparse", "dense")}
+    if intent_classifier is not None:
+        predictions = intent_classifier.predict([row["query"] for row in queries])
+        intents = [p.intent if p.confident else None for p in predictions]
+        results["hybrid+intent"] = evaluate_retrieval(retriever, queries, "hybrid", intents=intents)
+    return results
+
+
+def format_modes(results: dict[str, dict]) -> str:
+    return "\n".join(f"{mode:13s} R@1 {r['recall_at_1']:.3f}  R@5 {r['recall_at_5']:.3f}  MRR {r['mrr']:.3f}  "
+                     f"no-answer P {r['no_answer_precision']:.3f} R {r['no_answer_recall']:.3f}  "
+                     f"median {r['latency_median_ms']:.1f} ms" for mode, r in results.items())
 
 
 def read_pairs(path: Path) -> tuple[list[str], list[str], np.ndarray]:

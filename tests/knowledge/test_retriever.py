@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.knowledge import artefact
+from bot.knowledge.retriever import INTENT_BOOST
 from bot.settings import Settings
 
 
@@ -37,8 +40,15 @@ def test_hybrid_modes_and_intent_boost(retriever):
     dense = retriever.search(query, mode="dense", answerable_only=False)
     sparse = retriever.search(query, mode="sparse")
     assert dense and sparse
-    boosted = retriever.search(query, intent="repay.card", answerable_only=False, k=3)
-    assert "repay.card" in boosted[0].intents
+    plain = {h.entry_id: h for h in retriever.search(query, answerable_only=False, k=50)}
+    boosted = retriever.search(query, intent="repay.card", answerable_only=False, k=50)
+    served = [h for h in boosted if "repay.card" in h.intents]
+    assert served and len(served) < len(boosted)
+    for hit in boosted:  # the entries that serve the intent, and only they, gain the boost
+        factor = 1 + INTENT_BOOST if "repay.card" in hit.intents else 1.0
+        assert hit.score == pytest.approx(plain[hit.entry_id].score * factor)
+    order = [h.entry_id for h in boosted]
+    assert order.index(served[0].entry_id) <= list(plain).index(served[0].entry_id)
 
 
 def test_ask_cli_prints_hits_with_sources():
