@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -71,6 +71,17 @@ def read_manifest(folder: Path, name: str, build_command: str, check_files: bool
             if sha256_file(file) != expected:
                 raise ArtifactError(name, f"file {file} is corrupt (checksum mismatch)", build_command)
     return manifest
+
+
+def artefact_status(path: Path | str, check: Callable[[], dict], describe: Callable[[dict], dict]) -> dict:
+    """One artefact's entry for ``finbot doctor``: ``check()`` returns its manifest or raises
+    ``ArtifactError``; ``describe(manifest)`` picks the facts worth showing."""
+    entry: dict[str, Any] = {"ok": True, "path": str(path)}
+    try:
+        entry.update(describe(check()))
+    except ArtifactError as exc:
+        entry.update(ok=False, error=exc.problem, build=exc.build_command)
+    return entry
 
 
 @contextmanager

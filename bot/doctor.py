@@ -28,6 +28,7 @@ class Artefact:
 
 ARTEFACTS: tuple[Artefact, ...] = (
     Artefact("backbone", "bot.backbone", "finbot build backbone"),
+    Artefact("encoder", "bot.sentence_encoder", "finbot build encoder"),
     Artefact("intent_model", "bot.intent.artefact", "finbot build intent"),
     Artefact("fraud_model", "bot.fraud.artefact", "finbot build fraud"),
     Artefact("index", "bot.knowledge.artefact", "finbot build index"),

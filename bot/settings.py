@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -49,8 +50,14 @@ class Settings(BaseSettings):
     # Agent console and agent API key (X-Agent-Key). The default is for local development only.
     agent_api_key: str = "agent-dev-key"
 
-    # Torch threads for inference (the target machine has 2 cores).
+    # Threads for model inference, PyTorch and ONNX Runtime alike (the target machine has 2 cores).
     torch_threads: int = 2
+    # The same in the web service, per model: it answers several customers at once, so the cores
+    # are already shared between turns (and the intent and sentence encoders run side by side).
+    serve_threads: int = 1
+    # Runtime of the transformer encoders: "onnx" (ONNX Runtime, about 3x faster per message on
+    # this CPU; the exports are built artefacts) or "torch" (PyTorch eager, no export needed).
+    inference_runtime: Literal["onnx", "torch"] = "onnx"
 
     @property
     def build_dir(self) -> Path:

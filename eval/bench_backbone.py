@@ -1,4 +1,5 @@
-"""Backbone benchmark: size on disk, load time, single-sentence latency and batch throughput.
+"""Backbone benchmark: size on disk, load time, single-sentence latency and batch throughput, for
+each inference runtime (PyTorch eager and the ONNX export), and how far apart their embeddings are.
 
     python eval/bench_backbone.py
 """
@@ -11,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.backbone import build_backbone
+from bot import sentence_encoder
+from bot.backbone import QUERY_PREFIX, build_backbone
 from bot.intent.data import TEST_DIR, load_split
 from bot.settings import get_settings
 
@@ -20,29 +22,32 @@ def folder_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
 
 
-def main() -> None:
-    import torch
-    from sentence_transformers import SentenceTransformer
-
-    settings = get_settings()
-    torch.set_num_threads(settings.torch_threads)
-    backbone = build_backbone(settings)
-    started = time.perf_counter()
-    model = SentenceTransformer(backbone.location, device="cpu")
-    load_s = time.perf_counter() - started
-    texts = [e.text for e in load_split(TEST_DIR)][:512]
-    model.encode(texts[:8], prompt_name="query")  # warm-up
+def measure(encoder, texts: list[str]) -> dict:
+    encoder.encode(texts[:8], show_progress_bar=False)  # warm-up
     single = []
     for text in texts[:200]:
         t0 = time.perf_counter()
-        model.encode([text], prompt_name="query", show_progress_bar=False)
+        encoder.encode([text], show_progress_bar=False)
         single.append(time.perf_counter() - t0)
     t0 = time.perf_counter()
-    model.encode(texts, prompt_name="query", batch_size=64, show_progress_bar=False)
+    vectors = encoder.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
     batch_s = time.perf_counter() - t0
-    result = {"model_id": backbone.model_id, "size_mb": round(folder_mb(Path(backbone.location)), 1),
-              "load_s": round(load_s, 2), "single_median_ms": round(float(np.median(single)) * 1000, 2),
-              "batch_sentences_per_s": round(len(texts) / batch_s, 1)}
+    return {"single_median_ms": round(float(np.median(single)) * 1000, 2),
+            "batch_sentences_per_s": round(len(texts) / batch_s, 1), "vectors": np.asarray(vectors)}
+
+
+def main() -> None:
+    settings = get_settings()
+    backbone = build_backbone(settings)
+    sentence_encoder.build(settings)
+    texts = [QUERY_PREFIX + e.text for e in load_split(TEST_DIR)][:512]
+    result: dict = {"model_id": backbone.model_id, "size_mb": round(folder_mb(Path(backbone.location)), 1)}
+    for runtime in ("torch", "onnx"):
+        started = time.perf_counter()
+        encoder = sentence_encoder.load_sentence_encoder(settings.model_copy(update={"inference_runtime": runtime}))
+        result[runtime] = {"load_s": round(time.perf_counter() - started, 2), **measure(encoder, texts)}
+    difference = np.abs(result["torch"].pop("vectors") - result["onnx"].pop("vectors")).max()
+    result["max_abs_difference"] = float(difference)
     print(json.dumps(result))
 
 

@@ -1,11 +1,23 @@
 """Load benchmark of the chat service on loopback: latency, throughput, readiness time, memory.
 
-    python eval/bench_chat.py [--clients 20] [--turns 400] [--max-seconds 120]
+    python eval/bench_chat.py [--clients 20] [--turns 400] [--max-seconds 120] [--rate 50]
 
 Starts the real service (built artefacts required: `finbot build`) with a temporary data folder,
 measures the time until /readyz answers 200, then sends chat turns from N concurrent clients — a
 bounded number of requests within a bounded time, to 127.0.0.1 only — and prints the numbers
 the targets are judged on (median and p99 turn latency, sustained turns/s, resident memory).
+
+Two ways to load it:
+
+* closed loop (default): every client sends its next turn as soon as the last is answered. This
+  measures the most turns/s the service sustains; latency is then mostly queueing (Little's law:
+  20 clients at 70 turns/s wait about 20/70 s per turn).
+* ``--rate R``: open loop, the way customers chat. The clients together send R turns per second
+  on a fixed schedule (each client every N/R seconds, staggered), whether or not earlier turns
+  were answered; latency is measured from the scheduled send time, so a service that falls
+  behind shows it.
+
+Each client first sends a few unmeasured turns (connections, worker threads, first batches).
 """
 
 from __future__ import annotations
@@ -13,6 +25,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures as futures
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -35,11 +48,21 @@ def resident_mb(pid: int) -> float:
     return float("nan")
 
 
+WARMUP_TURNS = 3  # per client, before the measured turns
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--turns", type=int, default=400, help="total turns (bounded)")
     parser.add_argument("--max-seconds", type=float, default=120, help="stop sending after this long")
+    parser.add_argument("--rate", type=float, default=0, help="open loop: turns per second from all clients together")
     args = parser.parse_args()
 
     with socket.socket() as sock:
@@ -49,7 +72,7 @@ def main() -> None:
     started = time.perf_counter()
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "bot.api.app:create_app", "--factory", "--host",
                                "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                              env={**__import__("os").environ, "FINBOT_DATA_DIR": str(data_dir)})
+                              env={**os.environ, "FINBOT_DATA_DIR": str(data_dir)})
     url = f"http://127.0.0.1:{port}"
     try:
         while True:
@@ -65,32 +88,50 @@ def main() -> None:
         deadline = time.perf_counter() + args.max_seconds
         per_client = max(1, args.turns // args.clients)
 
-        def client(number: int) -> list[float]:
-            latencies, session = [], None
-            with httpx.Client(base_url=url, timeout=30) as http:
-                for i in range(per_client):
-                    if time.perf_counter() > deadline:
-                        break
-                    body = {"message": MESSAGES[(number + i) % len(MESSAGES)], "session_id": session}
-                    t0 = time.perf_counter()
-                    response = http.post("/v1/chat", json=body)
-                    latencies.append(time.perf_counter() - t0)
-                    response.raise_for_status()
-                    session = response.json()["session_id"]
+        interval = args.clients / args.rate if args.rate else 0.0  # open loop: seconds between a client's turns
+
+        # One connection per client, opened before the clock starts (making an httpx.Client loads CA
+        # certificates: a burst of CPU that would land on the service's first measured turns).
+        https = [httpx.Client(base_url=url, timeout=30) for _ in range(args.clients)]
+        schedule_start = 0.0
+
+        def client(number: int, turns: int = per_client, paced: bool = True) -> list[float]:
+            latencies, session, http = [], None, https[number]
+            first = schedule_start + number * interval / args.clients
+            for i in range(turns):
+                if time.perf_counter() > deadline:
+                    break
+                body = {"message": MESSAGES[(number + i) % len(MESSAGES)], "session_id": session}
+                t0 = time.perf_counter()
+                if interval and paced:
+                    t0 = first + i * interval  # the scheduled time: lateness counts as latency
+                    time.sleep(max(0.0, t0 - time.perf_counter()))
+                response = http.post("/v1/chat", json=body)
+                latencies.append(time.perf_counter() - t0)
+                response.raise_for_status()
+                session = response.json()["session_id"]
             return latencies
 
-        with httpx.Client(base_url=url) as warm:
-            warm.post("/v1/chat", json={"message": "你好"})
-        t0 = time.perf_counter()
+        with futures.ThreadPoolExecutor(args.clients) as pool:  # warm-up, not measured: threads, connections, first batches
+            list(pool.map(lambda number: client(number, WARMUP_TURNS, paced=False), range(args.clients)))
+        t0, server_cpu, bench_cpu = time.perf_counter(), cpu_seconds(server.pid), time.process_time()
+        schedule_start = t0 + 0.05
         with futures.ThreadPoolExecutor(args.clients) as pool:
             latencies = [x for result in pool.map(client, range(args.clients)) for x in result]
+        for http in https:
+            http.close()
         elapsed = time.perf_counter() - t0
+        server_cpu, bench_cpu = cpu_seconds(server.pid) - server_cpu, time.process_time() - bench_cpu
         result = {
-            "clients": args.clients, "turns": len(latencies), "seconds": round(elapsed, 2),
+            "clients": args.clients, "mode": f"open loop at {args.rate:g} turns/s" if args.rate else "closed loop",
+            "turns": len(latencies), "seconds": round(elapsed, 2),
             "turns_per_s": round(len(latencies) / elapsed, 1),
             "median_ms": round(float(np.median(latencies)) * 1000, 1),
             "p99_ms": round(float(np.percentile(latencies, 99)) * 1000, 1),
             "ready_s": round(ready_s, 1), "rss_mb": round(resident_mb(server.pid), 0),
+            # CPU per turn: the service's, and this script's own clients' (they share the 2 cores).
+            "server_cpu_ms_per_turn": round(server_cpu / len(latencies) * 1000, 1),
+            "client_cpu_ms_per_turn": round(bench_cpu / len(latencies) * 1000, 1),
         }
         print(json.dumps(result))
     finally:

@@ -26,9 +26,10 @@ def backbone(settings):
 
 @pytest.fixture(scope="session")
 def encoder(backbone, settings):
-    from bot.backbone import load_sentence_encoder
+    from bot import sentence_encoder
 
-    return load_sentence_encoder(settings)
+    sentence_encoder.build(settings)  # no-op when the export is current
+    return sentence_encoder.load_sentence_encoder(settings)
 
 
 def shared_data(name: str) -> Path:

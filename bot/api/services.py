@@ -36,6 +36,7 @@ def load_services(settings: Settings) -> Services:
     from bot.knowledge.artefact import load_retriever
     from bot.store import open_store
 
+    settings = settings.model_copy(update={"torch_threads": settings.serve_threads})
     services = Services(settings)
     services.store = open_store(settings)
     try:

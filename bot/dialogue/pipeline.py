@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,11 @@ from bot.fraud.policy import respond, safe_reply
 from bot.text import normalize
 
 log = logging.getLogger(__name__)
+
+# Threads that run the intent model beside the sentence encoder: the two models take about the same
+# time and the machine has two cores. As many as the web server's worker threads, so that concurrent
+# turns reach the intent model together and are batched there (bot.runtime.OnnxEncoder).
+_BESIDE = ThreadPoolExecutor(max_workers=40, thread_name_prefix="intent")
 
 LOW_CONFIDENCE_TURNS_BEFORE_HANDOFF = 2
 SLOT_SKILLS = (RepaymentPlanSkill.name, EarlyRepaymentSkill.name, OverdueSkill.name, HardshipSkill.name)
@@ -70,9 +76,10 @@ class Pipeline:
 
     def turn(self, state: SessionState, message: str) -> TurnResult:
         text = normalize(message)
+        intent_job = _BESIDE.submit(self.intents.classify, text)  # the two models run side by side
         query_vector = self.retriever.embed(text)  # one backbone pass, shared by fraud screen and retrieval
         fraud = self.fraud.assess(message, embedding=query_vector)
-        intent = self.intents.classify(text)
+        intent = intent_job.result()
         skill = self.route(state, text, intent, fraud)
         ctx = TurnContext(text, intent, fraud, state, query_vector)
         result = skill.run(ctx)

@@ -7,7 +7,7 @@ The detector works without it (lexicon stage only), so a missing classifier degr
 
 from __future__ import annotations
 
-from bot.artifacts import ArtifactError, building
+from bot.artifacts import artefact_status, building
 from bot.fraud.catalogue import load_catalogue
 from bot.fraud.classifier import TRAIN_FILE, check_classifier, train_and_save
 from bot.settings import Settings, get_settings
@@ -16,23 +16,18 @@ from bot.settings import Settings, get_settings
 def status(settings: Settings | None = None) -> dict:
     """State of the fraud classifier for ``finbot doctor``."""
     settings = settings or get_settings()
-    entry: dict = {"ok": True, "path": str(settings.fraud_model_dir)}
-    try:
-        manifest = check_classifier(settings.fraud_model_dir, settings, TRAIN_FILE)
-        entry.update(labels=len(manifest["labels"]), backbone=manifest["backbone"])
-    except ArtifactError as error:
-        entry.update(ok=False, error=error.problem, build=error.build_command)
-    return entry
+    return artefact_status(settings.fraud_model_dir, lambda: check_classifier(settings.fraud_model_dir, settings, TRAIN_FILE),
+                           lambda manifest: {"labels": len(manifest["labels"]), "backbone": manifest["backbone"]})
 
 
 def build(settings: Settings | None = None, force: bool = False, progress: bool = True) -> dict:
     """Train the classifier into ``settings.fraud_model_dir`` unless a current one is there."""
-    from bot.backbone import build_backbone
+    from bot import sentence_encoder
 
     settings = settings or get_settings()
     if not force and status(settings)["ok"]:
         return check_classifier(settings.fraud_model_dir, settings, TRAIN_FILE)
-    build_backbone(settings)
+    sentence_encoder.build(settings)
     known = set(load_catalogue().scenarios)
     with building(settings.fraud_model_dir) as folder:
         manifest = train_and_save(folder, known, settings, TRAIN_FILE, progress=progress)

@@ -20,6 +20,7 @@ import numpy as np
 from bot.artifacts import ArtifactError, read_manifest, sha256_file, write_manifest
 from bot.fraud.catalogue import NONE_LABEL
 from bot.jsonl import iter_jsonl
+from bot.linear import proba
 from bot.settings import PROJECT_ROOT, Settings, get_settings
 from bot.text import normalize
 
@@ -107,7 +108,7 @@ class FraudClassifier:
             return []
         if embeddings is None:
             embeddings = encode(self.encoder, texts)
-        matrix = self.model.predict_proba(np.asarray(embeddings, dtype=np.float32).reshape(len(texts), -1))
+        matrix = proba(self.model, np.asarray(embeddings, dtype=np.float32).reshape(len(texts), -1))
         return [dict(zip(self.labels, map(float, row))) for row in matrix]
 
 
@@ -122,7 +123,8 @@ def train_and_save(
     import joblib
     import sklearn
 
-    from bot.backbone import load_sentence_encoder, resolve_backbone
+    from bot.backbone import resolve_backbone
+    from bot.sentence_encoder import load_sentence_encoder
 
     settings = settings or get_settings()
     examples = read_training_file(train_path, known_labels)
@@ -174,7 +176,7 @@ def load_classifier(model_dir: Path, settings: Settings | None = None, train_pat
     """A verified classifier with its backbone encoder (raises :class:`ArtifactError`)."""
     import joblib
 
-    from bot.backbone import load_sentence_encoder
+    from bot.sentence_encoder import load_sentence_encoder
 
     settings = settings or get_settings()
     manifest = check_classifier(model_dir, settings, train_path)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -46,7 +47,17 @@ class FraudResponse:
 
 
 def load_hotline(company_file: Path = COMPANY_FILE) -> str:
-    """The lender's official hotline from knowledge/company.yaml, or a neutral placeholder."""
+    """The lender's official hotline from knowledge/company.yaml, or a neutral placeholder.
+    Read again only when the file changes (an edit takes effect without a restart)."""
+    try:
+        stamp = Path(company_file).stat().st_mtime_ns
+    except OSError:
+        return HOTLINE_PLACEHOLDER
+    return _read_hotline(str(company_file), stamp)
+
+
+@lru_cache(maxsize=4)
+def _read_hotline(company_file: str, _stamp: int) -> str:
     try:
         company = yaml.safe_load(Path(company_file).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):

@@ -9,9 +9,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from bot.artifacts import ArtifactError, building, read_manifest
+from bot.artifacts import ArtifactError, artefact_status, building, read_manifest
 from bot.backbone import build_backbone, resolve_backbone
 from bot.intent.data import DEV_DIR, TRAIN_DIR, load_split, split_fingerprint
+from bot.intent.modeling import ONNX_GRAPH
 from bot.settings import Settings, get_settings
 
 BUILD_COMMAND = "finbot build intent"
@@ -31,19 +32,20 @@ def _check(folder: Path, settings: Settings, with_backbone: bool) -> dict:
         raise ArtifactError("intent model", "stale: the training or dev data changed since it was trained", BUILD_COMMAND)
     if with_backbone and manifest.get("backbone") != resolve_backbone(settings).model_id:
         raise ArtifactError("intent model", "stale: trained on another backbone", BUILD_COMMAND)
+    if with_backbone and settings.inference_runtime == "onnx" and ONNX_GRAPH not in manifest.get("files", {}):
+        raise ArtifactError("intent model", f"stale: saved without its ONNX export ({ONNX_GRAPH})", BUILD_COMMAND)
     return manifest
 
 
 def status(settings: Settings | None = None) -> dict:
     settings = settings or get_settings()
-    entry = {"ok": True, "path": str(model_dir(settings))}
-    try:
-        manifest = _check(model_dir(settings), settings, with_backbone=True)
+
+    def check() -> dict:
         _check(baseline_dir(settings), settings, with_backbone=False)
-        entry.update(labels=len(manifest["labels"]), dev_accuracy=manifest.get("dev_accuracy"))
-    except ArtifactError as exc:
-        entry.update(ok=False, error=exc.problem, build=exc.build_command)
-    return entry
+        return _check(model_dir(settings), settings, with_backbone=True)
+
+    return artefact_status(model_dir(settings), check,
+                           lambda manifest: {"labels": len(manifest["labels"]), "dev_accuracy": manifest.get("dev_accuracy")})
 
 
 def build(settings: Settings | None = None, force: bool = False) -> dict:
@@ -65,11 +67,11 @@ def load_shipped_classifier(settings: Settings | None = None):
     """The shipped transformer classifier, verified (raises ArtifactError naming the build command)."""
     settings = settings or get_settings()
     _check(model_dir(settings), settings, with_backbone=True)
-    return _load(str(model_dir(settings)), settings.torch_threads)
+    return _load(str(model_dir(settings)), settings.torch_threads, settings.inference_runtime)
 
 
 @lru_cache(maxsize=2)
-def _load(folder: str, threads: int):
+def _load(folder: str, threads: int, runtime: str):
     from bot.intent.modeling import TransformerIntentClassifier
 
-    return TransformerIntentClassifier.load(Path(folder), threads=threads)
+    return TransformerIntentClassifier.load(Path(folder), threads=threads, runtime=runtime)

@@ -95,7 +95,7 @@ def eval_intent(
         models = {"main": model}
         if (model / "transformer").is_dir():
             models = {"main": model / "transformer", "baseline": model / "baseline"}
-    classifiers = {name: load_classifier(path, settings.torch_threads) for name, path in models.items()}
+    classifiers = {name: load_classifier(path, settings.torch_threads, settings.inference_runtime) for name, path in models.items()}
     labels = set(classifiers["main"].labels)
     try:
         rows = load_split(TEST_DIR) if data is None else read_labelled_file(data)

@@ -21,6 +21,7 @@ from bot.intent.taxonomy import UNCLEAR
 from bot.text import normalize
 
 CALIBRATION = "calibration.json"
+ONNX_GRAPH = "model.onnx"  # the network for ONNX Runtime (bot.runtime)
 
 
 @dataclass(frozen=True)
@@ -94,16 +95,20 @@ class TransformerIntentClassifier(IntentClassifier):
     kind = "transformer"
 
     def __init__(self, model, tokenizer, labels, temperature=1.0, threshold=0.5, max_length=64, batch_size=64,
-                 baseline: "TfidfIntentClassifier | None" = None, baseline_weight: float = 0.0):
+                 baseline: "TfidfIntentClassifier | None" = None, baseline_weight: float = 0.0, onnx=None):
         super().__init__(labels, temperature, threshold)
-        self.model = model.eval()
+        self.model = model.eval() if model is not None else None
         self.tokenizer = tokenizer
         self.max_length = max_length
         self.batch_size = batch_size
         self.baseline = baseline
         self.baseline_weight = baseline_weight
+        self.onnx = onnx  # a bot.runtime.OnnxEncoder of the same network: used instead of PyTorch when set
+        self.onnx_info: dict | None = None  # how the ONNX graph was made (export_onnx)
 
     def transformer_logits(self, texts: list[str]) -> np.ndarray:
+        if self.onnx is not None:
+            return self.onnx.run(texts, self.batch_size)
         import torch
 
         out = []
@@ -120,30 +125,64 @@ class TransformerIntentClassifier(IntentClassifier):
             z = z + self.baseline_weight * self.baseline.logits_for(texts, self.labels)
         return z
 
+    def export_onnx(self, folder: Path, threads: int = 2, quantize_int8: bool = False) -> dict:
+        """Write the network as an ONNX graph (``model.onnx``, fp32 or int8) and run on it from now
+        on, so that calibration and evaluation see the model exactly as it ships."""
+        import shutil
+        import tempfile
+
+        from bot import runtime
+
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            fp32 = Path(tmp) / "fp32.onnx"
+            difference = runtime.export_onnx(self.model, self.tokenizer, fp32, "logits", self.max_length)
+            if quantize_int8:
+                runtime.quantize_int8(fp32, folder / ONNX_GRAPH)
+            else:
+                shutil.move(fp32, folder / ONNX_GRAPH)
+        self.onnx = runtime.OnnxEncoder(folder / ONNX_GRAPH, self.tokenizer, threads=threads, max_length=self.max_length)
+        self.onnx_info = {"graph": ONNX_GRAPH, "fp32_export_max_difference": difference,
+                          "quantization": "int8 dynamic (MatMul, per channel)" if quantize_int8 else None}
+        return self.onnx_info
+
     def save(self, folder: Path) -> None:
+        """The network (``save_pretrained``), the expert and the calibration; ``export_onnx`` first
+        adds the ONNX graph."""
         folder.mkdir(parents=True, exist_ok=True)
         self.model.save_pretrained(folder / "model")
         self.tokenizer.save_pretrained(folder / "model")
         if self.baseline is not None:
             self.baseline.save(folder / "expert")
-        self.save_calibration(folder, max_length=self.max_length, baseline_weight=self.baseline_weight)
+        self.save_calibration(folder, max_length=self.max_length, baseline_weight=self.baseline_weight,
+                              onnx=self.onnx_info)
 
     @classmethod
-    def load(cls, folder: Path, threads: int = 2, **_) -> "TransformerIntentClassifier":
-        import torch
+    def load(cls, folder: Path, threads: int = 2, runtime: str = "onnx", **_) -> "TransformerIntentClassifier":
+        """Load a saved classifier. With ``runtime="onnx"`` and a ``model.onnx`` in the folder the
+        network runs in ONNX Runtime and PyTorch weights are not loaded; otherwise in PyTorch."""
         from transformers import AutoTokenizer
 
-        from bot.intent.network import MeanPoolingClassifier
-
-        torch.set_num_threads(threads)
         folder = Path(folder)
         calibration = json.loads((folder / CALIBRATION).read_text(encoding="utf-8"))
-        model = MeanPoolingClassifier.from_pretrained(folder / "model").eval()
         tokenizer = AutoTokenizer.from_pretrained(folder / "model")
+        max_length = calibration.get("max_length", 64)
+        model = onnx = None
+        if runtime == "onnx" and (folder / ONNX_GRAPH).is_file():
+            from bot.runtime import OnnxEncoder
+
+            onnx = OnnxEncoder(folder / ONNX_GRAPH, tokenizer, threads=threads, max_length=max_length)
+        else:
+            import torch
+
+            from bot.intent.network import MeanPoolingClassifier
+
+            torch.set_num_threads(threads)
+            model = MeanPoolingClassifier.from_pretrained(folder / "model").eval()
         baseline = TfidfIntentClassifier.load(folder / "expert") if (folder / "expert").is_dir() else None
         return cls(model, tokenizer, calibration["labels"], calibration["temperature"], calibration["threshold"],
-                   max_length=calibration.get("max_length", 64), baseline=baseline,
-                   baseline_weight=calibration.get("baseline_weight", 0.0))
+                   max_length=max_length, baseline=baseline, baseline_weight=calibration.get("baseline_weight", 0.0),
+                   onnx=onnx)
 
 
 class TfidfIntentClassifier(IntentClassifier):
@@ -169,7 +208,10 @@ class TfidfIntentClassifier(IntentClassifier):
         return cls(pipeline, list(pipeline.classes_))
 
     def logits(self, texts: list[str]) -> np.ndarray:
-        return np.log(np.clip(self.pipeline.predict_proba(texts), 1e-12, 1.0))
+        from bot.linear import log_proba
+
+        features = self.pipeline[:-1].transform(texts)
+        return np.maximum(log_proba(self.pipeline[-1], features), np.log(1e-12))
 
     def logits_for(self, texts: list[str], labels: list[str]) -> np.ndarray:
         """Log-probabilities in the column order of ``labels`` (another model's label order)."""
@@ -195,9 +237,9 @@ class TfidfIntentClassifier(IntentClassifier):
 KINDS: dict[str, type[IntentClassifier]] = {"transformer": TransformerIntentClassifier, "tfidf": TfidfIntentClassifier}
 
 
-def load_classifier(folder: Path, threads: int = 2) -> IntentClassifier:
+def load_classifier(folder: Path, threads: int = 2, runtime: str = "onnx") -> IntentClassifier:
     """Load a saved classifier of either kind, after verifying its manifest."""
     folder = Path(folder)
     read_manifest(folder, f"intent model {folder}", "finbot train intent --out " + str(folder))
     kind = json.loads((folder / CALIBRATION).read_text(encoding="utf-8"))["kind"]
-    return KINDS[kind].load(folder, threads=threads)
+    return KINDS[kind].load(folder, threads=threads, runtime=runtime)

@@ -32,6 +32,7 @@ class TrainingConfig:
     max_length: int = 64
     freeze_embeddings: bool = True
     freeze_layers: int = 0  # the lowest N encoder layers stay frozen too (saves their backward pass)
+    quantize_int8: bool = False  # ship the ONNX graph int8-quantised (faster, slightly less accurate)
 
     @classmethod
     def from_file(cls, path: Path = CONFIG_FILE, **overrides) -> "TrainingConfig":
@@ -185,6 +186,7 @@ def train_and_save(train: list[Example], dev: list[Example], out: Path, backbone
     if with_transformer:
         started = time.perf_counter()
         model = train_transformer(train, backbone_location, config, threads)
+        model.export_onnx(out / "transformer", threads, config.quantize_int8)  # calibrated below as it ships
         weight = choose_expert_weight(model, baseline, dev)
         results["transformer"] = {**calibrate(model, dev), "expert_weight": weight,
                                   "train_seconds": time.perf_counter() - started}

@@ -17,8 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.artifacts import ArtifactError, building, read_manifest, write_manifest
-from bot.backbone import build_backbone, load_sentence_encoder, resolve_backbone
+from bot.artifacts import ArtifactError, artefact_status, building, read_manifest, write_manifest
+from bot import sentence_encoder
+from bot.backbone import resolve_backbone
+from bot.sentence_encoder import load_sentence_encoder
 from bot.knowledge.entries import COMPANY_FILE, ENTRIES_DIR, KnowledgeEntry, load_entries
 from bot.knowledge.index import KnowledgeIndex
 from bot.settings import Settings, get_settings
@@ -84,13 +86,8 @@ def _check(settings: Settings) -> dict:
 
 def status(settings: Settings | None = None) -> dict:
     settings = settings or get_settings()
-    entry = {"ok": True, "path": str(settings.index_dir)}
-    try:
-        manifest = _check(settings)
-        entry.update(entries=manifest["entries"], passages=manifest["passages"], search=manifest["search"])
-    except ArtifactError as exc:
-        entry.update(ok=False, error=exc.problem, build=exc.build_command)
-    return entry
+    return artefact_status(settings.index_dir, lambda: _check(settings),
+                           lambda manifest: {k: manifest[k] for k in ("entries", "passages", "search")})
 
 
 def calibrate_no_answer(index: KnowledgeIndex, encoder) -> dict:
@@ -121,7 +118,8 @@ def build(settings: Settings | None = None, force: bool = False) -> dict:
     settings = settings or get_settings()
     if not force and status(settings)["ok"]:
         return {}
-    backbone = build_backbone(settings)
+    sentence_encoder.build(settings)  # and the backbone under it
+    backbone = resolve_backbone(settings)
     version = knowledge_version(settings)  # before reading: files edited during the build make it stale
     entries = all_entries(settings)  # raises KnowledgeError (file + field) before anything is touched
     encoder = load_sentence_encoder(settings)
@@ -147,16 +145,12 @@ def load_retriever(settings: Settings | None = None):
         log.warning("knowledge index %s — rebuilding", exc.problem)
         build(settings, force=True)
         _check(settings)
-    backbone = resolve_backbone(settings)
-    backbone.verify()
-    return _load(str(settings.index_dir), backbone.location, settings.torch_threads)
+    return _load(str(settings.index_dir), load_sentence_encoder(settings))
 
 
 @lru_cache(maxsize=2)
-def _load(folder: str, backbone_location: str, threads: int):
-    from bot.backbone import sentence_encoder_at
+def _load(folder: str, encoder):
     from bot.knowledge.retriever import Retriever
 
     manifest = read_manifest(Path(folder), "knowledge index", BUILD_COMMAND, check_files=False)
-    return Retriever(KnowledgeIndex.load(Path(folder)), sentence_encoder_at(backbone_location, threads),
-                     manifest["no_answer_threshold"])
+    return Retriever(KnowledgeIndex.load(Path(folder)), encoder, manifest["no_answer_threshold"])
