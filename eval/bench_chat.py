@@ -92,11 +92,11 @@ def main() -> None:
 
         # One connection per client, opened before the clock starts (making an httpx.Client loads CA
         # certificates: a burst of CPU that would land on the service's first measured turns).
-        https = [httpx.Client(base_url=url, timeout=30) for _ in range(args.clients)]
+        connections = [httpx.Client(base_url=url, timeout=30) for _ in range(args.clients)]
         schedule_start = 0.0
 
         def client(number: int, turns: int = per_client, paced: bool = True) -> list[float]:
-            latencies, session, http = [], None, https[number]
+            latencies, session, http = [], None, connections[number]
             first = schedule_start + number * interval / args.clients
             for i in range(turns):
                 if time.perf_counter() > deadline:
@@ -118,8 +118,8 @@ def main() -> None:
         schedule_start = t0 + 0.05
         with futures.ThreadPoolExecutor(args.clients) as pool:
             latencies = [x for result in pool.map(client, range(args.clients)) for x in result]
-        for http in https:
-            http.close()
+        for connection in connections:
+            connection.close()
         elapsed = time.perf_counter() - t0
         server_cpu, bench_cpu = cpu_seconds(server.pid) - server_cpu, time.process_time() - bench_cpu
         result = {

@@ -18,11 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from bot.artifacts import ArtifactError, artefact_status, building, read_manifest, write_manifest
-from bot import sentence_encoder
 from bot.backbone import resolve_backbone
-from bot.sentence_encoder import load_sentence_encoder
 from bot.knowledge.entries import COMPANY_FILE, ENTRIES_DIR, KnowledgeEntry, load_entries
 from bot.knowledge.index import KnowledgeIndex
+from bot.sentence_encoder import build as build_encoder
+from bot.sentence_encoder import load_sentence_encoder
 from bot.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ def build(settings: Settings | None = None, force: bool = False) -> dict:
     settings = settings or get_settings()
     if not force and status(settings)["ok"]:
         return {}
-    sentence_encoder.build(settings)  # and the backbone under it
+    build_encoder(settings)  # and the backbone under it
     backbone = resolve_backbone(settings)
     version = knowledge_version(settings)  # before reading: files edited during the build make it stale
     entries = all_entries(settings)  # raises KnowledgeError (file + field) before anything is touched
