@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.knowledge import artefact
-from bot.knowledge.retriever import INTENT_BOOST
+from bot.knowledge.retriever import INTENT_BOOST, fuse
 from bot.settings import Settings
 
 
@@ -49,6 +49,19 @@ def test_hybrid_modes_and_intent_boost(retriever):
         assert hit.score == pytest.approx(plain[hit.entry_id].score * factor)
     order = [h.entry_id for h in boosted]
     assert order.index(served[0].entry_id) <= list(plain).index(served[0].entry_id)
+
+
+def test_fusion_keeps_score_gaps_and_weighs_the_two_rankings():
+    dense = [(1, 0.95), (2, 0.80), (3, 0.78)]  # entry 1 is far ahead: a confident dense match
+    sparse = [(3, 12.0), (2, 11.0), (4, 6.0)]  # BM25 barely prefers 3 over 2
+    fused = fuse(dense, sparse, dense_weight=0.55)
+    assert fused[1] == pytest.approx(0.55)  # best dense, absent from BM25's candidates
+    assert fused[3] == pytest.approx(0.45)  # best BM25, worst dense candidate
+    assert fused[4] == pytest.approx(0.45 * 0.5)
+    assert max(fused, key=fused.get) == 1  # reciprocal-rank fusion would have ranked 2 and 3 above 1
+    assert sorted(fuse(dense, [], 1.0), key=lambda e: -fuse(dense, [], 1.0)[e]) == [1, 2, 3]
+    assert fuse([], sparse, 0.0) == {3: 1.0, 2: pytest.approx(11 / 12), 4: 0.5}
+    assert fuse([(7, 0.9)], [], 0.55) == {7: 0.55} and fuse([], []) == {}
 
 
 def test_ask_cli_prints_hits_with_sources():
