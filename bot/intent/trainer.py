@@ -32,6 +32,7 @@ class TrainingConfig:
     max_length: int = 64
     freeze_embeddings: bool = True
     freeze_layers: int = 0  # the lowest N encoder layers stay frozen too (saves their backward pass)
+    head_learning_rate: float | None = None  # the linear head's own rate (None: learning_rate)
     quantize_int8: bool = False  # ship the ONNX graph int8-quantised (faster, slightly less accurate)
 
     @classmethod
@@ -76,7 +77,14 @@ def train_transformer(train: list[Example], backbone_location: str, config: Trai
     total = len(length_bucketed_batches(lengths, config.batch_size, np.random.default_rng(0))) * config.epochs
     init_head_from_centroids(model, tokenizer, texts, targets, len(labels), config)
     trainable = [p for p in model.parameters() if p.requires_grad]
-    optimiser = torch.optim.AdamW(trainable, lr=config.learning_rate, weight_decay=config.weight_decay)
+    # The head reads an L2-normalised embedding, so its logits can only be as far apart as its
+    # weights are long: at the encoder's rate, AdamW can lengthen them by little more than
+    # steps × rate, and the classes stay soft (BANKING77's training loss ended at 0.67).
+    head = list(model.classifier.parameters())
+    encoder = [p for p in trainable if all(p is not h for h in head)]
+    optimiser = torch.optim.AdamW(
+        [{"params": encoder}, {"params": head, "lr": config.head_learning_rate or config.learning_rate}],
+        lr=config.learning_rate, weight_decay=config.weight_decay)
     schedule = get_linear_schedule_with_warmup(optimiser, int(total * config.warmup_ratio), total)
     model.train()
     progress = tqdm(total=total, desc="intent: fine-tuning", unit="step")
