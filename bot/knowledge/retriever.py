@@ -12,7 +12,7 @@ from bot.knowledge.index import QUERY_PREFIX, KnowledgeIndex
 from bot.text import normalize
 
 CANDIDATES = 50
-# Fusion is a convex combination of each ranking's min-max-normalised scores (Bruch et al. 2023,
+# Fusion is a convex combination of each ranking's normalised scores (Bruch et al. 2023,
 # "An analysis of fusion functions for hybrid retrieval"): unlike reciprocal-rank fusion it keeps
 # how far apart the candidates score, so a confident dense match is not outvoted by BM25's rank.
 # Both values were chosen on the even-numbered lines of eval/data/retrieval/queries.jsonl (by MRR;
@@ -25,20 +25,25 @@ DENSE_WEIGHT = 0.55
 INTENT_BOOST = 0.10
 
 
+def share_of_best(ranking: list[tuple[int, float]]) -> dict[int, float]:
+    """BM25 scores divided by the best one: BM25 has a natural zero (no query term matches)."""
+    top = ranking[0][1] if ranking else 0.0  # rankings are sorted best first
+    return {entry: s / top for entry, s in ranking} if top > 0 else {}
+
+
 def fuse(dense: list[tuple[int, float]], sparse: list[tuple[int, float]],
          dense_weight: float = DENSE_WEIGHT) -> dict[int, float]:
     """Convex combination of the two rankings' scores, each mapped to [0, 1] first.
 
-    BM25 has a natural zero (no query term matches), so its scores are divided by the best one.
-    e5's cosines have none in practice (unrelated texts still score about 0.7), so they are
-    min-max scaled over the candidates. A candidate missing from one ranking scores 0 there.
+    BM25 scores become their share of the best one (``share_of_best``). e5's cosines have no
+    natural zero in practice (unrelated texts still score about 0.7), so they are min-max scaled
+    over the candidates. A candidate missing from one ranking scores 0 there.
     """
     dense_scores: dict[int, float] = {}
     if dense:
         low, high = dense[-1][1], dense[0][1]  # rankings are sorted best first
         dense_scores = {entry: (s - low) / (high - low) if high > low else 1.0 for entry, s in dense}
-    top = sparse[0][1] if sparse else 0.0
-    sparse_scores = {entry: s / top for entry, s in sparse} if top > 0 else {}
+    sparse_scores = share_of_best(sparse)
     return {entry: dense_weight * dense_scores.get(entry, 0.0) + (1 - dense_weight) * sparse_scores.get(entry, 0.0)
             for entry in dense_scores.keys() | sparse_scores.keys()}
 
@@ -92,8 +97,7 @@ class Retriever:
                 if any(intent == i or intent.startswith(i + ".") for i in self.index.entries[entry].intents):
                     fused[entry] *= 1.0 + INTENT_BOOST
         if mode == "sparse":  # no dense similarity: report the BM25 score's share instead
-            top = max((s for _, s in sparse), default=1.0) or 1.0
-            similarity = {e: s / top for e, s in sparse}
+            similarity = share_of_best(sparse)
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])[:k]
         hits = [self._hit(entry, score, similarity.get(entry, 0.0)) for entry, score in ranked]
         if answerable_only and mode != "sparse":
