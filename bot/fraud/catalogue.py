@@ -30,7 +30,8 @@ _SCENARIO_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _TOP_LEVEL_FIELDS = {"version", "roles", "scoring", "warning_actions", "common_signals", "common_benign", "scenarios"}
 _SCENARIO_FIELDS = {"name", "level", "signals", "patterns", "benign", "critical_when", "warning"}
 _PATTERN_FIELDS = {"all_of", "weight", "role"}
-_SCORING_FIELDS = {"role_cap", "synergy", "half_score", "levels", "classifier_weight", "lexicon_alone", "classifier_veto"}
+_SCORING_FIELDS = {"role_cap", "synergy", "half_score", "levels", "classifier_weight", "lexicon_alone", "classifier_veto",
+                   "classifier_alone"}
 # The only placeholder a warning may use: the lender's official hotline.
 _WARNING_PLACEHOLDERS = {"hotline"}
 
@@ -70,6 +71,7 @@ class Scoring:
     classifier_weight: float
     lexicon_alone: float  # a lexicon score that warns on its own ...
     classifier_veto: float  # ... unless the classifier's scam probability is below this
+    classifier_alone: float  # a classifier scam probability that warns on its own
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,7 @@ def _parse_scoring(body: Any, where: str) -> Scoring:
         classifier_weight=number("classifier_weight", body.get("classifier_weight"), 0.0, 1.0),
         lexicon_alone=number("lexicon_alone", body.get("lexicon_alone"), 0.0, 1.0),
         classifier_veto=number("classifier_veto", body.get("classifier_veto"), 0.0, 1.0),
+        classifier_alone=number("classifier_alone", body.get("classifier_alone"), 0.0, 1.0),
     )
     if scoring.notice >= scoring.warning:
         raise CatalogueError(f"{where}: field 'scoring.levels': notice must be below warning")

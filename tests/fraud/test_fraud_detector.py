@@ -108,6 +108,15 @@ def test_training_data_volume_and_labels(catalogue):
     assert len(texts) == len(set(texts)), "duplicate training lines"
 
 
+def test_no_training_line_is_in_the_authored_test_set(catalogue):
+    # The test set measures phrasings the detector has not seen; a shared line would inflate it.
+    from bot.fraud.evaluation import DEFAULT_TEST_FILE, read_labelled_csv
+
+    training = {e.text for e in read_training_file(TRAIN_FILE, set(catalogue.scenarios))}
+    shared = [row.text for row in read_labelled_csv(DEFAULT_TEST_FILE) if row.text in training]
+    assert not shared, shared[:5]
+
+
 def test_a_malformed_training_line_is_named(tmp_path, catalogue):
     from bot.fraud.classifier import TrainingDataError
 
@@ -121,3 +130,12 @@ def test_short_scam_messages_rely_on_the_lexicon(fraud_detector):
     # Too short for the classifier to be sure; the lexicon knows these words.
     for text in ("安全账户", "屏幕共享", "征信修复", "刷单返利"):
         assert fraud_detector.assess(text).alert, text
+
+
+def test_a_scam_told_without_the_lexicons_words_relies_on_the_classifier(fraud_detector, catalogue):
+    # No lexicon term of weight here, so the fused score alone would stay below a warning; the
+    # classifier is all but sure, and that is enough (scoring.classifier_alone).
+    assessment = fraud_detector.assess("打电话来的说是银行的 说我的贷款利率可以调低 让我按他说的做")
+    assert assessment.pattern_score < catalogue.scoring.lexicon_alone
+    assert assessment.classifier_probability >= catalogue.scoring.classifier_alone
+    assert assessment.alert and assessment.score >= assessment.classifier_probability
