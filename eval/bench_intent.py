@@ -114,9 +114,11 @@ def clinc150(overrides: dict) -> dict:
     # reported too, for the record; nothing is chosen on the test curve.
     thresholds = sorted({float(t) for t in np.round(np.arange(0.0, 0.96, 0.02), 2)} | {model.threshold})
     val_probs, val_gold = probabilities(rows["val"]), [e.label for e in rows["val"]]
-    val_curve = {t: rates(val_probs, val_gold, probabilities(rows["oos_val"]), t) for t in thresholds}
+    val_oos_probs = probabilities(rows["oos_val"])
+    val_curve = {t: rates(val_probs, val_gold, val_oos_probs, t) for t in thresholds}
     test_probs, test_gold = probabilities(rows["test"]), [e.label for e in rows["test"]]
-    test_curve = {t: rates(test_probs, test_gold, probabilities(rows["oos_test"]), t) for t in thresholds}
+    test_oos_probs = probabilities(rows["oos_test"])
+    test_curve = {t: rates(test_probs, test_gold, test_oos_probs, t) for t in thresholds}
     chosen = model.threshold
     in_scope, oos_recall = test_curve[chosen]
 
