@@ -31,6 +31,18 @@ app.add_typer(train_app, name="train")
 app.add_typer(eval_app, name="eval")
 app.add_typer(index_app, name="index")
 
+@app.callback()
+def check_company_file() -> None:
+    """Every command reads the lender's names from FINBOT_COMPANY_FILE: a bad file stops it at once."""
+    from bot.products import ProductNamesError, reload_product_names
+
+    try:
+        reload_product_names()
+    except ProductNamesError as error:
+        typer.echo(f"公司配置文件有误 / bad company file (FINBOT_COMPANY_FILE): {error}", err=True)
+        raise typer.Exit(2) from error
+
+
 groups = {"app": app, "train": train_app, "eval": eval_app, "index": index_app}
 for module in (
     core_commands,

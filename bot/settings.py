@@ -7,6 +7,7 @@ directory. Code asks for settings through :func:`get_settings`, never reads the 
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -35,6 +36,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=PROJECT_ROOT / "data")
     database_url: str = ""  # empty: sqlite file under data_dir
 
+    # The lender's facts: names, hotline, menu paths, product names (knowledge/company.yaml).
+    company_file: Path = Field(default=PROJECT_ROOT / "knowledge" / "company.yaml")
+    # Outside data sets (research use: evaluation only), beside the checkout.
+    shared_data_dir: Path = Field(default=PROJECT_ROOT.parent / "shared" / "data")
+
     # Service
     host: str = "127.0.0.1"
     port: int = 8000
@@ -43,6 +49,10 @@ class Settings(BaseSettings):
     # Dialogue policy
     intent_confidence_threshold: float = 0.5
     max_message_chars: int = 2000
+
+    # The date the service takes as today for account figures, due dates and the demo ledger; empty =
+    # the real date. Set for demos and tests whose figures must not move with the calendar.
+    business_date: date | None = None
 
     # Repayment guard: annualised rates above this cap are flagged.
     apr_cap: float = 0.24

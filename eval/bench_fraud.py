@@ -85,7 +85,32 @@ def main() -> int:
     print(f"false-alarm rate {metrics['false_alarm_rate']:.4f} ({metrics['false_alarms']} of {metrics['n_none']})")
     print(f"scenario accuracy on detected scams {metrics['scenario_accuracy']:.4f}")
     print(f"report: {REPORT_DIR / 'metrics.json'}")
+    real_text(detector)
     return 0
+
+
+def real_text(detector) -> None:
+    """Real scam texts and ordinary SMS (telecom_fraud_dev) and real customer questions (BQ dev)."""
+    from bot.evaluation.outside import OutsideDataMissing, telecom_fraud_rows
+    from bot.fraud.evaluation import LabelledRow, evaluate_external, evaluate_labelled
+
+    try:
+        rows = [LabelledRow(text, label, number) for number, (text, label) in enumerate(telecom_fraud_rows(), start=2)]
+    except OutsideDataMissing as missing:
+        print(f"\nreal scam texts not measured: {missing}")
+        return
+    metrics = evaluate_labelled(detector, rows, REPORT_DIR / "telecom-dev", "telecom_fraud_dev/dev.csv", progress=True)
+    print(f"\nreal telecom-fraud half: {metrics['n_fraud']} scam texts, {metrics['n_none']} ordinary SMS "
+          f"({metrics['messages_per_second']:.0f} messages/s)")
+    for scenario, row in metrics["per_scenario"].items():
+        print(f"  {scenario:28s} {row['n']:4d} recall {row['recall']:.3f}")
+    print(f"  detection recall {metrics['detection_recall']:.4f}   min per scenario {metrics['min_scenario_recall']:.4f}")
+    print(f"  false alarms on ordinary SMS {metrics['false_alarm_rate']:.4f} ({metrics['false_alarms']} of {metrics['n_none']}); "
+          f"levels {metrics['levels']}")
+    if BQ_DEV_FILE.is_file():
+        bq = evaluate_external(detector, read_pair_sentences(BQ_DEV_FILE), REPORT_DIR / "bq-dev", "bq_dev/dev.csv", progress=True)
+        print(f"real customer questions (BQ dev): false alarms {bq['false_alarm_rate']:.4f} ({bq['false_alarms']} of {bq['n']})")
+    print(f"reports: {REPORT_DIR / 'telecom-dev'}, {REPORT_DIR / 'bq-dev'}")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@
     python eval/bench_intent.py banking77 [--set epochs=8 head_learning_rate=0.005]
     python eval/bench_intent.py clinc150 [--set ...]
     python eval/bench_intent.py speed               # one-message latency and batch throughput
+    python eval/bench_intent.py real [--no-answers] # our labelled real customer questions (BQ dev)
+    python eval/bench_intent.py int8                # the int8 decision, on the dev split (never on test)
 
 Public benchmarks are trained from scratch with the same recipe (models/intent/config.yaml; `--set`
 overrides its values) and the same harness as the shipped model; reports go to eval/reports/<name>/.
@@ -15,6 +17,7 @@ import argparse
 import json
 import time
 from dataclasses import asdict
+from pathlib import Path
 
 import numpy as np
 import yaml
@@ -137,6 +140,87 @@ def clinc150(overrides: dict) -> dict:
     return results
 
 
+REAL_OVERRIDES = PROJECT_ROOT / "eval" / "data" / "intent" / "real" / "company_overrides.yaml"
+
+
+def real_company_file() -> Path:
+    """knowledge/company.yaml with the real set's lender names (company_overrides.yaml), in the reports."""
+    company = yaml.safe_load((PROJECT_ROOT / "knowledge" / "company.yaml").read_text(encoding="utf-8"))
+    company.update(yaml.safe_load(REAL_OVERRIDES.read_text(encoding="utf-8")))
+    path = REPORTS / "intent-real" / "company.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(company, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def real(answers: bool = True) -> dict:
+    """The shipped model (and the baseline) on our labelled real questions, as the live turn reads them."""
+    import os
+
+    from bot.evaluation.outside import load_real_intent_set
+    from bot.evaluation.real_intent import RealIntentEvaluator, answer_metrics
+    from bot.intent.artefact import baseline_dir, load_shipped_classifier
+    from bot.intent.modeling import load_classifier
+    from bot.products import reload_product_names
+
+    os.environ["FINBOT_COMPANY_FILE"] = str(real_company_file())
+    get_settings.cache_clear()
+    reload_product_names()
+    settings = get_settings()
+    questions = load_real_intent_set()
+    evaluate_real = RealIntentEvaluator(questions)
+    out = {}
+    for name, model in (("transformer", load_shipped_classifier(settings)),
+                        ("baseline", load_classifier(baseline_dir(settings)))):
+        m = evaluate_real(model)
+        out[name] = m
+        cov = m["coverage_at_95"]
+        print(f"{name:12s} n {m['n']}  strict {m['accuracy_strict']:.4f}  lenient {m['accuracy_lenient']:.4f}  "
+              f"macro-F1 {m['macro_f1']:.4f}  ECE {m['ece']:.4f}  coverage at 95% answered {cov['coverage']:.3f}  "
+              f"at threshold {m['at_shipped_threshold']['threshold']}: coverage {m['at_shipped_threshold']['coverage']:.3f}")
+    worst = sorted(out["transformer"]["per_intent_recall"].items(), key=lambda kv: kv[1]["recall"])
+    print("per-intent recall (strict): " + ", ".join(f"{k} {v['recall']:.2f}/{v['support']}" for k, v in worst))
+    rows = [Example(q.text, q.label) for q in questions]
+    evaluate(load_shipped_classifier(settings), rows, REPORTS / "intent-real" / "transformer",
+             title="real customer questions (BQ dev, our labels)", speed=False)
+    if answers:
+        from bot.api.services import load_services
+
+        services = load_services(settings)
+        a = answer_metrics(services.pipeline, questions)
+        out["answers"] = a
+        print(f"answers: {a['n_with_entry']} entry-labelled questions: reply has the right entry "
+              f"{a['reply_right_entry']:.3f}, retrieval R@1 {a['retrieval_recall_at_1']:.3f}; skills {a['skills']}")
+    print(f"report: {REPORTS / 'intent-real' / 'transformer' / 'index.html'}")
+    return out
+
+
+def int8() -> dict:
+    """fp32 against int8 ONNX graphs of the shipped network: dev accuracy and one-message latency.
+    The recipe's quantize_int8 is decided on these dev figures; the test split is not read."""
+    import tempfile
+
+    from bot import runtime
+    from bot.intent.artefact import load_shipped_classifier, model_dir
+    from bot.intent.data import DEV_DIR
+    from bot.intent.modeling import ONNX_GRAPH
+
+    settings = get_settings()
+    dev = load_split(DEV_DIR)
+    model = load_shipped_classifier(settings)
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        quantised = Path(tmp) / "int8.onnx"
+        runtime.quantize_int8(model_dir(settings) / ONNX_GRAPH, quantised)
+        for name, graph in (("fp32", model_dir(settings) / ONNX_GRAPH), ("int8", quantised)):
+            model.onnx = runtime.OnnxEncoder(graph, model.tokenizer, threads=1, max_length=model.max_length)
+            m = evaluate(model, dev, speed=False)
+            latency = measure_speed(model, [e.text for e in dev], singles=200)
+            out[name] = {"dev_accuracy": m["accuracy"], "single_median_ms": latency["single_median_ms"]}
+            print(f"{name}: dev accuracy {m['accuracy']:.4f}, one message {latency['single_median_ms']:.1f} ms (1 thread)")
+    return out
+
+
 def speed() -> dict:
     from bot.intent.artefact import load_shipped_classifier
 
@@ -149,13 +233,14 @@ def speed() -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["own", "banking77", "clinc150", "speed"])
+    parser.add_argument("what", choices=["own", "banking77", "clinc150", "speed", "real", "int8"])
+    parser.add_argument("--no-answers", action="store_true", help="real: intents only, not the dialogue turn")
     parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
                         help="override values of models/intent/config.yaml, e.g. epochs=8")
     args = parser.parse_args()
     overrides = {key: yaml.safe_load(value) for key, _, value in (item.partition("=") for item in args.set)}
     runners = {"own": own, "speed": speed, "banking77": lambda: banking77(overrides),
-               "clinc150": lambda: clinc150(overrides)}
+               "clinc150": lambda: clinc150(overrides), "real": lambda: real(not args.no_answers), "int8": int8}
     result = runners[args.what]()
     REPORTS.mkdir(parents=True, exist_ok=True)
     (REPORTS / f"bench-intent-{args.what}.json").write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")

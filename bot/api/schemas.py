@@ -23,6 +23,9 @@ class FraudOut(BaseModel):
     scenario: str | None = None
     score: float = 0.0
     evidence: list[dict] = []
+    # The customer pasted a message they received (【签名】, 退订, a link in the sender's voice): it was
+    # judged as a message (bot/fraud/forwarded.py).
+    pasted_message: bool = False
 
 
 class SuggestionOut(BaseModel):

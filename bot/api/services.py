@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,7 +37,12 @@ def load_services(settings: Settings) -> Services:
     from bot.knowledge.artefact import load_retriever
     from bot.store import open_store
 
+    from bot.products import reload_product_names
+
     settings = settings.model_copy(update={"torch_threads": settings.serve_threads})
+    # A missing or bad company file stops the start-up here, naming the file and the entry
+    # (ProductNamesError), rather than serving with names nobody configured.
+    reload_product_names(settings.company_file)
     services = Services(settings)
     services.store = open_store(settings)
     try:
@@ -47,6 +53,7 @@ def load_services(settings: Settings) -> Services:
         services.problem = str(exc)
         log.error("service not ready: %s", exc)
         return services
+    today = (lambda: settings.business_date) if settings.business_date else dt.date.today
     account_skills = {}
     try:
         from bot.dialogue.skills.account import account_skills_for
@@ -56,12 +63,12 @@ def load_services(settings: Settings) -> Services:
             from bot.ledger.seed import seed_demo_ledger
 
             log.info("no loan ledger configured: seeding the embedded demo ledger at %s", settings.ledger_path)
-            seed_demo_ledger(settings.ledger_path)
+            seed_demo_ledger(settings.ledger_path, as_of=settings.business_date)
         services.ledger = open_ledger(settings)
-        account_skills = account_skills_for(services.ledger, services.retriever)
+        account_skills = account_skills_for(services.ledger, services.retriever, today=today)
     except ImportError:  # the account skills are optional
         log.info("no customer-account skills available")
-    services.pipeline = Pipeline(services.intents, services.fraud, services.retriever, account_skills)
+    services.pipeline = Pipeline(services.intents, services.fraud, services.retriever, account_skills, today=today)
     services.chat = ChatService(services.pipeline, services.store, settings.max_message_chars)
     services.ready = True
     return services

@@ -15,6 +15,7 @@ from typing import Any
 from bot.dialogue.assist import agent_suggestions
 from bot.dialogue.skills.base import SkillResult, Suggestion, TurnContext
 from bot.dialogue.skills.clarify import ClarifySkill
+from bot.dialogue.skills.forwarded import ForwardedMessageSkill
 from bot.dialogue.skills.handoff import HandoffSkill
 from bot.dialogue.skills.knowledge import KnowledgeSkill
 from bot.dialogue.skills.repayment import (EarlyRepaymentSkill, HardshipSkill, OverdueSkill, RepaymentPlanSkill,
@@ -22,6 +23,7 @@ from bot.dialogue.skills.repayment import (EarlyRepaymentSkill, HardshipSkill, O
 from bot.dialogue.skills.smalltalk import TEMPLATE_BY_INTENT, SmallTalkSkill
 from bot.dialogue.state import SessionState
 from bot.fraud.policy import respond, safe_reply
+from bot.products import product_names
 from bot.text import normalize
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,7 @@ class Pipeline:
         self.knowledge = KnowledgeSkill(retriever)
         self.clarify = ClarifySkill()
         self.smalltalk = SmallTalkSkill()
+        self.forwarded = ForwardedMessageSkill()
         self.by_intent = {
             "repay.plan": RepaymentPlanSkill(today),
             "repay.early": EarlyRepaymentSkill(self.knowledge, today),
@@ -80,8 +83,9 @@ class Pipeline:
         query_vector = self.retriever.embed(text)  # one backbone pass, shared by fraud screen and retrieval
         fraud = self.fraud.assess(message, embedding=query_vector)
         intent = intent_job.result()
-        skill = self.route(state, text, intent, fraud)
-        ctx = TurnContext(text, intent, fraud, state, query_vector)
+        products = product_names().find(text)  # 借呗、微粒贷…: ours, or another lender's
+        skill = self.route(state, text, intent, fraud, products.other_only)
+        ctx = TurnContext(text, intent, fraud, state, query_vector, products)
         result = skill.run(ctx)
         policy = respond(fraud, self.fraud.catalogue)  # a warning precedes whatever the skill answered
         answer = safe_reply(result.reply)  # the bot never asks for codes, passwords or transfers
@@ -95,11 +99,13 @@ class Pipeline:
             handoff=result.handoff, handoff_reason=result.handoff_reason, alert=policy.alert_agent,
         )
 
-    def route(self, state: SessionState, text: str, intent, fraud):
+    def route(self, state: SessionState, text: str, intent, fraud, other_lender: bool = False):
         """Pick the skill: critical fraud and explicit requests first, then an ongoing trial,
         then confidence, then the intent."""
         if fraud.level == "critical":
             return HandoffSkill("fraud")
+        if fraud.pasted is not None and fraud.pasted.pasted and not fraud.alert:
+            return self.forwarded  # a pasted advert or notice: judged as a message, answered plainly
         if intent.intent in OVERRIDING_INTENTS and intent.confident:
             state.low_confidence_streak = 0
             return self.by_intent.get(intent.intent, self.knowledge)
@@ -118,6 +124,8 @@ class Pipeline:
                 return HandoffSkill("low_confidence")
             return self.clarify if not intent.confident else self.smalltalk
         state.low_confidence_streak = 0
+        if other_lender and intent.intent not in TEMPLATE_BY_INTENT:
+            return self.knowledge  # another lender's product: the knowledge skill says we serve our own only
         if state.customer_id and intent.intent in self.account_skills:
             return self.account_skills[intent.intent]
         return self.by_intent.get(intent.intent, self.knowledge)

@@ -22,11 +22,13 @@ from bot.fraud.catalogue import NONE_LABEL
 from bot.jsonl import iter_jsonl
 from bot.linear import proba
 from bot.settings import PROJECT_ROOT, Settings, get_settings
-from bot.text import normalize
+from bot.products import understand
 
 log = logging.getLogger(__name__)
 
 TRAIN_FILE = PROJECT_ROOT / "models" / "fraud" / "data" / "train.jsonl"
+# Held out from training: choices of thresholds and rules are made on it (never on the test set).
+DEV_FILE = PROJECT_ROOT / "models" / "fraud" / "data" / "dev.jsonl"
 MODEL_FILE = "classifier.joblib"
 ARTEFACT_NAME = "fraud classifier"
 BUILD_COMMAND = "finbot train fraud"
@@ -74,7 +76,7 @@ def read_training_file(path: Path, known_labels: set[str]) -> list[LabelledText]
 
 def encode(encoder: Any, texts: list[str], progress: bool = False) -> np.ndarray:
     """Unit-length sentence embeddings of the normalised texts, as e5 queries."""
-    prefixed = [QUERY_PREFIX + normalize(text) for text in texts]
+    prefixed = [QUERY_PREFIX + understand(text) for text in texts]
     return np.asarray(
         encoder.encode(prefixed, batch_size=ENCODE_BATCH, normalize_embeddings=True, show_progress_bar=progress),
         dtype=np.float32,

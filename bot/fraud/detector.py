@@ -34,7 +34,7 @@ runs the lexicon stage alone — risk score ``= p`` — logs why, and says so in
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +42,8 @@ import numpy as np
 from bot.artifacts import ArtifactError
 from bot.fraud.catalogue import NONE_LABEL, Catalogue, load_catalogue
 from bot.fraud.classifier import FraudClassifier, load_classifier
+from bot.fraud.forwarded import PastedMessage
+from bot.fraud.forwarded import load_rules as load_forwarded_rules
 from bot.fraud.patterns import Evidence, PatternMatcher, ScenarioScore
 from bot.settings import Settings, get_settings
 
@@ -62,6 +64,7 @@ class FraudAssessment:
     pattern_score: float  # the lexicon stage's score (best scenario)
     classifier_probability: float | None  # 1 − P(none); None without a classifier
     stages: str  # "patterns+classifier", or "patterns" when the classifier is absent
+    pasted: PastedMessage | None = None  # the signs that the customer forwarded a message (bot.fraud.forwarded)
 
     @property
     def alert(self) -> bool:
@@ -74,6 +77,7 @@ class FraudAssessment:
             "scenario": self.scenario,
             "score": round(self.score, 4),
             "evidence": [item.to_dict() for item in self.evidence],
+            "pasted_message": bool(self.pasted and self.pasted.pasted),
         }
 
 
@@ -86,6 +90,7 @@ class FraudDetector:
     ) -> None:
         self.catalogue = catalogue
         self.matcher = PatternMatcher(catalogue)
+        self.forwarded = load_forwarded_rules()
         self.classifier = classifier
         # Why the classifier is not used (None when it is).
         self.fallback_reason = fallback_reason if classifier is None else None
@@ -139,7 +144,8 @@ class FraudDetector:
             if index not in live:
                 results.append(self._quiet(0.0, 0.0, None))
                 continue
-            results.append(self._fuse(self.matcher.score(text), probabilities.get(index)))
+            assessment = self._fuse(self.matcher.score(text), probabilities.get(index))
+            results.append(self._as_pasted(assessment, self.forwarded.inspect(text)))
         return results
 
     def _fuse(self, patterns: dict[str, ScenarioScore], probabilities: dict[str, float] | None) -> FraudAssessment:
@@ -179,6 +185,15 @@ class FraudDetector:
         else:
             level = "warning"
         return FraudAssessment(level, scenario_id, score, evidence, pattern_score, scam_probability, self.stages)
+
+    def _as_pasted(self, assessment: FraudAssessment, pasted: PastedMessage) -> FraudAssessment:
+        """A forwarded advert or notice is judged as a message: it reaches a warning only on the
+        lexicon's evidence (a scam's own words), never on the classifier's impression alone — ads for
+        car insurance, property or loans read like scams to a model trained on customers' stories."""
+        if (pasted.advertising and assessment.alert
+                and assessment.pattern_score < self.catalogue.scoring.lexicon_alone):
+            return replace(assessment, level="notice", pasted=pasted)
+        return replace(assessment, pasted=pasted)
 
     def _quiet(self, score: float, pattern_score: float, scam_probability: float | None) -> FraudAssessment:
         return FraudAssessment("none", None, score, (), pattern_score, scam_probability, self.stages)

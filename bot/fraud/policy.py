@@ -21,11 +21,12 @@ import yaml
 from bot.fraud.catalogue import Catalogue
 from bot.fraud.detector import FraudAssessment
 from bot.fraud.normalize import fold
-from bot.settings import PROJECT_ROOT
 
-COMPANY_FILE = PROJECT_ROOT / "knowledge" / "company.yaml"
 # Shown when the lender's hotline is not configured: never an invented number.
 HOTLINE_PLACEHOLDER = "（请以本公司官方 App 或官网公布的客服电话为准）"
+# The warning names what gave the scam away in this very message (the lexicon's evidence).
+SIGNS_LINE = "这条消息里的可疑之处：{signs}。"
+MAX_SIGNS = 6
 HUMAN_OFFER = "如需人工帮助，请点击「转人工」，客服会马上为您处理；我们已同步提醒值班客服关注。"
 # Said instead of a reply that failed the safety check.
 SAFE_FALLBACK_REPLY = "为了您的资金安全，本公司不会向您索要验证码、密码，也不会要求您转账。请问还有什么可以帮您？"
@@ -46,9 +47,13 @@ class FraudResponse:
         return f"{self.banner}\n\n{reply}" if reply.strip() else self.banner
 
 
-def load_hotline(company_file: Path = COMPANY_FILE) -> str:
+def load_hotline(company_file: Path | None = None) -> str:
     """The lender's official hotline from knowledge/company.yaml, or a neutral placeholder.
     Read again only when the file changes (an edit takes effect without a restart)."""
+    if company_file is None:
+        from bot.settings import get_settings
+
+        company_file = get_settings().company_file
     try:
         stamp = Path(company_file).stat().st_mtime_ns
     except OSError:
@@ -66,10 +71,15 @@ def _read_hotline(company_file: str, _stamp: int) -> str:
     return str(hotline).strip() if hotline else HOTLINE_PLACEHOLDER
 
 
-def warning_text(catalogue: Catalogue, scenario_id: str, hotline: str, critical: bool = False) -> str:
-    """What is happening (the scenario's warning) and what to do now (the shared steps)."""
+def warning_text(catalogue: Catalogue, scenario_id: str, hotline: str, critical: bool = False,
+                 signs: tuple[str, ...] = ()) -> str:
+    """What is happening (the scenario's warning), the tell-tale signs found in this message, and
+    what to do now (the shared steps)."""
     scenario = catalogue.scenarios[scenario_id]
-    parts = [scenario.warning.format(hotline=hotline), catalogue.warning_actions.format(hotline=hotline)]
+    parts = [scenario.warning.format(hotline=hotline)]
+    if signs:
+        parts.append(SIGNS_LINE.format(signs="".join(f"「{sign}」" for sign in signs)))
+    parts.append(catalogue.warning_actions.format(hotline=hotline))
     if critical:
         parts.append(HUMAN_OFFER)
     return "\n".join(part.strip() for part in parts)
@@ -80,7 +90,8 @@ def respond(assessment: FraudAssessment, catalogue: Catalogue, hotline: str | No
     if not assessment.alert or assessment.scenario is None:
         return FraudResponse(assessment.level, assessment.scenario, None, False, False)
     critical = assessment.level == "critical"
-    banner = warning_text(catalogue, assessment.scenario, hotline or load_hotline(), critical)
+    signs = tuple(dict.fromkeys(item.term for item in assessment.evidence))[:MAX_SIGNS]
+    banner = warning_text(catalogue, assessment.scenario, hotline or load_hotline(), critical, signs)
     return FraudResponse(assessment.level, assessment.scenario, banner, alert_agent=critical, offer_human=critical)
 
 

@@ -135,33 +135,3 @@ def write_jsonl(examples: list[Example], path: Path) -> None:
     with open(path, "w", encoding="utf-8") as out:
         for example in examples:
             out.write(json.dumps({"text": example.text, "label": example.label}, ensure_ascii=False) + "\n")
-
-
-def char_bigrams(text: str) -> set[str]:
-    compact = "".join(text.split())
-    return {compact[i : i + 2] for i in range(len(compact) - 1)} or {compact}
-
-
-def overlap_report(reference: list[Example], candidates: list[Example], threshold: float = 0.8) -> dict:
-    """Exact and near duplicates (character-bigram Jaccard ≥ threshold) of candidates in reference."""
-    from bot.text import normalize
-
-    exact_index = {normalize(e.text) for e in reference}
-    grams = [char_bigrams(normalize(e.text)) for e in reference]
-    by_gram: dict[str, list[int]] = {}
-    for i, g in enumerate(grams):
-        for gram in g:
-            by_gram.setdefault(gram, []).append(i)
-    exact, near = [], []
-    for example in candidates:
-        text = normalize(example.text)
-        if text in exact_index:
-            exact.append(example.text)
-            continue
-        mine = char_bigrams(text)
-        seen = {i for gram in mine for i in by_gram.get(gram, ())}
-        best = max((len(mine & grams[i]) / len(mine | grams[i]) for i in seen), default=0.0)
-        if best >= threshold:
-            near.append(example.text)
-    return {"candidates": len(candidates), "exact": len(exact), "near": len(near),
-            "exact_examples": exact[:20], "near_examples": near[:20]}

@@ -2,8 +2,8 @@
 
 Both return calibrated probabilities over the same labels, and both are saved as a folder with a
 ``calibration.json`` (labels, temperature, threshold) and a ``manifest.json``; ``load_classifier``
-reads either kind. Texts are normalised (``bot.text.normalize``) inside the classifier, so that
-training, evaluation and the live dialogue see the same text.
+reads either kind. Texts are read through ``bot.products.understand`` (normalised, product names
+replaced) inside the classifier, so that training, evaluation and the live dialogue see the same text.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 from bot.artifacts import read_manifest
 from bot.intent.calibration import softmax
 from bot.intent.taxonomy import UNCLEAR
-from bot.text import normalize
+from bot.products import understand
 
 CALIBRATION = "calibration.json"
 ONNX_GRAPH = "model.onnx"  # the network for ONNX Runtime (bot.runtime)
@@ -54,15 +54,15 @@ class IntentClassifier(ABC):
 
     @abstractmethod
     def logits(self, texts: list[str]) -> np.ndarray:
-        """Uncalibrated scores, one row per (already normalised) text."""
+        """Uncalibrated scores, one row per text already read through ``understand``."""
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        return softmax(self.logits([normalize(t) for t in texts]), self.temperature)
+        return softmax(self.logits([understand(t) for t in texts]), self.temperature)
 
     def predict(self, texts: list[str], top_k: int = 3) -> list[IntentPrediction]:
         """Top-k intents per text. Empty or whitespace-only texts are ``unclear`` without the model."""
         results: list[IntentPrediction | None] = [None] * len(texts)
-        live = [i for i, t in enumerate(texts) if normalize(t)]
+        live = [i for i, t in enumerate(texts) if understand(t)]
         for i, t in enumerate(texts):
             if i not in live:
                 results[i] = IntentPrediction([IntentScore(UNCLEAR, 1.0)], confident=True)
@@ -204,7 +204,7 @@ class TfidfIntentClassifier(IntentClassifier):
             TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, min_df=1),
             LogisticRegression(C=20.0, max_iter=2000, random_state=seed),
         )
-        pipeline.fit([normalize(t) for t in texts], labels)
+        pipeline.fit([understand(t) for t in texts], labels)
         return cls(pipeline, list(pipeline.classes_))
 
     def logits(self, texts: list[str]) -> np.ndarray:

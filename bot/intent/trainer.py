@@ -16,7 +16,7 @@ from bot.intent.calibration import choose_threshold, expected_calibration_error,
 from bot.intent.data import Example
 from bot.intent.modeling import IntentClassifier, TfidfIntentClassifier, TransformerIntentClassifier
 from bot.settings import PROJECT_ROOT
-from bot.text import normalize
+from bot.products import understand
 
 CONFIG_FILE = PROJECT_ROOT / "models" / "intent" / "config.yaml"
 
@@ -70,7 +70,7 @@ def train_transformer(train: list[Example], backbone_location: str, config: Trai
     for layer in model.bert.encoder.layer[: config.freeze_layers]:
         layer.requires_grad_(False)
 
-    texts = [normalize(e.text) for e in train]
+    texts = [understand(e.text) for e in train]
     targets = np.array([label_id[e.label] for e in train])
     rng = np.random.default_rng(config.seed)
     lengths = np.array([len(tokenizer(t, truncation=True, max_length=config.max_length)["input_ids"]) for t in texts])
@@ -147,7 +147,7 @@ def train_baseline(train: list[Example], seed: int = 42) -> TfidfIntentClassifie
 def calibrate(classifier: IntentClassifier, dev: list[Example]) -> dict:
     """Fit the temperature and the clarification threshold on the dev split; returns dev metrics."""
     known = [e for e in dev if e.label in classifier.labels]
-    logits = classifier.logits([normalize(e.text) for e in known])
+    logits = classifier.logits([understand(e.text) for e in known])
     y = np.array([classifier.labels.index(e.label) for e in known])
     before = expected_calibration_error(softmax(logits), y)
     classifier.temperature = fit_temperature(logits, y)
@@ -162,7 +162,7 @@ def choose_expert_weight(model: TransformerIntentClassifier, baseline: TfidfInte
                          dev: list[Example], weights=(0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)) -> float:
     """The weight of the TF-IDF expert that maximises dev accuracy (the smallest among ties)."""
     known = [e for e in dev if e.label in model.labels]
-    texts = [normalize(e.text) for e in known]
+    texts = [understand(e.text) for e in known]
     y = np.array([model.labels.index(e.label) for e in known])
     z, expert = model.transformer_logits(texts), baseline.logits_for(texts, model.labels)
     accuracy = {w: float(((z + w * expert).argmax(1) == y).mean()) for w in weights}

@@ -19,7 +19,7 @@ import numpy as np
 
 from bot.artifacts import ArtifactError, artefact_status, building, read_manifest, write_manifest
 from bot.backbone import resolve_backbone
-from bot.knowledge.entries import COMPANY_FILE, ENTRIES_DIR, KnowledgeEntry, load_entries
+from bot.knowledge.entries import ENTRIES_DIR, Company, KnowledgeEntry, load_entries
 from bot.knowledge.index import KnowledgeIndex
 from bot.sentence_encoder import build as build_encoder
 from bot.sentence_encoder import load_sentence_encoder
@@ -56,13 +56,18 @@ def add_sources(settings: Settings, paths: list[Path]) -> list[Path]:
 def knowledge_version(settings: Settings) -> str:
     digest = hashlib.sha256()
     # The shipped files by name (the same in every checkout), ingested documents by their path.
-    named = [(f"entries/{f.name}", f) for f in sorted(ENTRIES_DIR.glob("*.yaml"))] + [("company.yaml", COMPANY_FILE)]
+    named = [(f"entries/{f.name}", f) for f in sorted(ENTRIES_DIR.glob("*.yaml"))]
     for source in ingested_sources(settings):
         files = sorted(p for p in source.rglob("*") if p.is_file()) if source.is_dir() else [source]
         named += [(str(f), f) for f in files]
     for name, file in named:
         digest.update(name.encode())
         digest.update(file.read_bytes() if file.is_file() else b"<missing>")
+    # The company's facts fill the answers; its product names do not (bot/products.py reads them),
+    # so a lender swapping names keeps its index.
+    company = Company.load(settings.company_file).values
+    digest.update(json.dumps({k: v for k, v in company.items() if k != "product_names"}, sort_keys=True,
+                             ensure_ascii=False).encode())
     return digest.hexdigest()
 
 

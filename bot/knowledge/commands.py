@@ -65,10 +65,10 @@ def eval_retrieval(out: Path = typer.Option(..., help="Report folder."),
     from bot.knowledge.artefact import load_retriever
     from bot.artifacts import ArtifactError
     from bot.intent.artefact import load_shipped_classifier
-    from bot.knowledge.evaluate import QUERIES_FILE, evaluate_modes, format_modes, read_queries
+    from bot.knowledge.evaluate import TEST_QUERIES, evaluate_modes, format_modes, read_queries
 
     try:
-        queries = read_queries(data or QUERIES_FILE)
+        queries = read_queries(data or TEST_QUERIES)
     except (OSError, ValueError) as exc:
         raise typer.BadParameter(str(exc)) from None
     retriever = load_retriever()

@@ -45,13 +45,21 @@ class KnowledgeEntry:
         return "；".join(self.sources) if self.sources else self.origin
 
 
+def configured_company_file() -> Path:
+    """The configured company file (``FINBOT_COMPANY_FILE``; default knowledge/company.yaml)."""
+    from bot.settings import get_settings
+
+    return get_settings().company_file
+
+
 @dataclass
 class Company:
     values: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path = COMPANY_FILE) -> "Company":
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    def load(cls, path: Path | None = None) -> "Company":
+        path = Path(path or configured_company_file())
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         if not isinstance(raw, dict):
             raise KnowledgeError(f"{path}: expected a mapping of placeholder → value")
         return cls({str(k): str(v) for k, v in raw.items()})
@@ -121,7 +129,7 @@ def load_entries(folder: Path | None = None, company_file: Path | None = None,
     """Every entry of every ``*.yaml`` file in ``folder`` (default ``knowledge/entries``), validated;
     ids must be unique."""
     folder = folder or ENTRIES_DIR
-    company_file = company_file or COMPANY_FILE
+    company_file = company_file or configured_company_file()
     if known_intents is None:
         from bot.intent.taxonomy import core_intents
 

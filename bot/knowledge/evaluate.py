@@ -12,10 +12,13 @@ import numpy as np
 from bot.jsonl import iter_jsonl
 from bot.settings import PROJECT_ROOT
 
-QUERIES_FILE = PROJECT_ROOT / "eval" / "data" / "retrieval" / "queries.jsonl"
+# The authored queries in two halves: fusion weights and thresholds are chosen on the tuning half
+# only (eval/tune_retrieval.py); every reported figure is on the test half, on which nothing is chosen.
+TUNING_QUERIES = PROJECT_ROOT / "eval" / "data" / "retrieval" / "tuning.jsonl"
+TEST_QUERIES = PROJECT_ROOT / "eval" / "data" / "retrieval" / "test.jsonl"
 
 
-def read_queries(path: Path = QUERIES_FILE) -> list[dict]:
+def read_queries(path: Path = TEST_QUERIES) -> list[dict]:
     rows = []
     for number, row in iter_jsonl(Path(path).read_text(encoding="utf-8").splitlines(), path):
         if not isinstance(row.get("query"), str) or not isinstance(row.get("gold"), list):

@@ -13,6 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.ledger.ledger_oracles import ANCHOR as BUSINESS_DATE
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -32,7 +34,9 @@ class Server:
 
 def start_server(data_dir: Path, ready_timeout: float = 180) -> Server:
     port = free_port()
-    env = {**os.environ, "FINBOT_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
+    # A fixed business date: the demo ledger is seeded for it and every account figure is exact.
+    env = {**os.environ, "FINBOT_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1",
+           "FINBOT_BUSINESS_DATE": BUSINESS_DATE.isoformat()}
     log = open(data_dir / "server.log", "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "bot.api.app:create_app", "--factory", "--host", "127.0.0.1",

@@ -80,7 +80,8 @@ def test_components_api(client):
     hits = client.post("/v1/retrieve", json={"query": "征信有误怎么申诉"}).json()["hits"]
     assert hits[0]["entry_id"].startswith("credit-dispute")
     plan = client.post("/v1/plan", json={"principal": "20000", "months": 12, "annual_rate": "0.072"}).json()
-    assert plan["periods"][0]["payment"] == "1732.37" or plan["periods"][0]["payment"].startswith("1732.")
+    # 20000 × 0.006 × 1.006^12 / (1.006^12 − 1) = 1732.3795 (tests/repayment/test_repayment_schedule.py)
+    assert plan["periods"][0]["payment"] == "1732.38" and plan["periods"][-1]["payment"] == "1732.36"
     bad = client.post("/v1/plan", json={"principal": "-5", "months": 12, "annual_rate": "0.072"})
     assert bad.status_code == 422 and bad.json()["message_zh"]
     fraud = client.post("/v1/fraud", json={"text": "客服让我开屏幕共享，然后把验证码告诉他"}).json()

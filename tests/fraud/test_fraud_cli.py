@@ -25,7 +25,8 @@ def test_fraud_json_has_the_contract_keys():
     result = runner.invoke(app, ["fraud", "有人打电话说我校园贷没注销", "--json", "--patterns-only"])
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout.strip().splitlines()[-1])
-    assert set(body) == {"level", "scenario", "score", "evidence"}
+    assert set(body) == {"level", "scenario", "score", "evidence", "pasted_message"}
+    assert body["pasted_message"] is False
     assert body["level"] == "warning" and body["scenario"] == "student_loan_cancel"
     text = "有人打电话说我校园贷没注销"
     assert any(text[e["start"] : e["end"]] == "校园贷没注销" for e in body["evidence"])

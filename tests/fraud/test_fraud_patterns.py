@@ -77,9 +77,9 @@ def test_benign_contexts_suppress_and_are_reported(matcher):
     scam = best(matcher, "他让我把验证码告诉他")
     ordinary = matcher.score("验证码收不到告诉我怎么办").get("verification_code")
     assert scam.score >= 0.5
-    assert ordinary is None or ordinary.score < 0.3
-    if ordinary is not None:
-        assert any(item.term == "收不到" for item in ordinary.benign)
+    # 验证码 matches the scenario's term; 收不到 is its benign context and cancels it, visibly.
+    assert ordinary is not None and ordinary.score < 0.3
+    assert any(item.term == "收不到" for item in ordinary.benign)
 
 
 def test_a_word_inside_a_benign_phrase_does_not_count(matcher):

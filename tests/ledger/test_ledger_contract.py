@@ -1,12 +1,14 @@
 """Contract tests of the HTTP adapter: the stand-in core system (a real FastAPI app on loopback,
 serving the seeded SQLite data) answers exactly as bot/ledger/openapi.yaml says, and the HTTP
-ledger gives the same answers as the embedded one. Misbehaving core systems are played by
-httpx.MockTransport (an external system's double, not one of ours)."""
+ledger gives the same answers as the embedded one. Misbehaving core systems are played by real
+HTTP servers on loopback that tamper with the contract's answers."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
+from contextlib import contextmanager
 from datetime import date
 
 import httpx
@@ -14,7 +16,11 @@ import pytest
 from ledger_oracles import ANCHOR
 from standin import STANDIN_API_KEY
 from ledger_openapi_check import errors, openapi, response_schema
-from standin import PREFIX, create_standin_app
+from standin import PREFIX, create_standin_app, serve_in_thread
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from bot.ledger import AccessDenied, InconsistentLedger, LedgerUnavailable, open_ledger
 from bot.ledger.codec import loan_to_json, payment_to_json, period_to_json, profile_to_json
@@ -130,13 +136,24 @@ def test_unreachable_core_system_is_reported_as_unavailable():
 # --- a misbehaving core system -----------------------------------------------------------------
 
 
-def core_system(sqlite_ledger: SqliteLedger, tamper=None):  # type: ignore[no-untyped-def]
-    """A MockTransport that answers like the contract from the SQLite ledger, with ``tamper``
-    applied to (path, body) before it is sent; records the requests it saw."""
-    seen: list[httpx.Request] = []
+class Broken:
+    """What a misbehaving core system sends instead of the contract's answer."""
 
-    def handle(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
+    def __init__(self, status: int, text: str) -> None:
+        self.status, self.text = status, text
+
+
+@contextmanager
+def core_system(sqlite_ledger: SqliteLedger, tamper=None, delay: float = 0.0):  # type: ignore[no-untyped-def]
+    """A real HTTP server on loopback that answers like the contract from the SQLite ledger, with
+    ``tamper`` applied to (path parts, body) before it is sent (a body, or a ``Broken`` answer);
+    yields its base URL and the requests it saw (path and headers)."""
+    seen: list[dict] = []
+
+    async def handle(request: Request) -> Response:
+        seen.append({"path": request.url.path, "headers": dict(request.headers)})
+        if delay:
+            await asyncio.sleep(delay)
         parts = request.url.path.removeprefix("/core/v1/").split("/")
         customer = parts[1]
         try:
@@ -151,33 +168,33 @@ def core_system(sqlite_ledger: SqliteLedger, tamper=None):  # type: ignore[no-un
                 body = {"customer_id": customer, "loan_id": parts[3],
                         "payments": [payment_to_json(p) for p in sqlite_ledger.payments(customer, parts[3])]}
         except AccessDenied:
-            return httpx.Response(404, json={"error": "not_found", "detail": "no such loan"})
+            return JSONResponse({"error": "not_found", "detail": "no such loan"}, status_code=404)
         if tamper is not None:
-            result = tamper(parts, body)
-            if isinstance(result, httpx.Response):
-                return result
-            body = result
-        return httpx.Response(200, content=json.dumps(body).encode())
+            body = tamper(parts, body)
+            if isinstance(body, Broken):
+                return Response(body.text, status_code=body.status)
+        return Response(json.dumps(body), media_type="application/json")
 
-    return httpx.MockTransport(handle), seen
+    with serve_in_thread(Starlette(routes=[Route("/core/v1/{rest:path}", handle)])) as url:
+        yield f"{url}/core/v1", seen
 
 
 def test_requests_carry_the_key_and_encode_ids_as_single_segments(sqlite_ledger):
-    transport, seen = core_system(sqlite_ledger)
-    with HttpLedger("https://core.example/core/v1", api_key="k-123", transport=transport) as ledger:
-        ledger.schedule("c-1002", "L-2001")
+    with core_system(sqlite_ledger) as (url, seen):
+        with HttpLedger(url, api_key="k-123") as ledger:
+            ledger.schedule("c-1002", "L-2001")
     (request,) = seen
-    assert request.url.path == "/core/v1/customers/c-1002/loans/L-2001/schedule"
-    assert request.headers["Authorization"] == "Bearer k-123"
-    assert len(request.headers["X-Request-Id"]) == 32
+    assert request["path"] == "/core/v1/customers/c-1002/loans/L-2001/schedule"
+    assert request["headers"]["authorization"] == "Bearer k-123"
+    assert len(request["headers"]["x-request-id"]) == 32
 
 
 def test_hostile_ids_never_reach_the_core_system(sqlite_ledger):
-    transport, seen = core_system(sqlite_ledger)
-    with HttpLedger("https://core.example/core/v1", transport=transport) as ledger:
-        for loan_id in ("../../c-1002/loans", "L-2001/../L-3001", "..", "L 2001", "L-2001?x=1"):
-            with pytest.raises(AccessDenied):
-                ledger.payments("c-1003", loan_id)
+    with core_system(sqlite_ledger) as (url, seen):
+        with HttpLedger(url) as ledger:
+            for loan_id in ("../../c-1002/loans", "L-2001/../L-3001", "..", "L 2001", "L-2001?x=1"):
+                with pytest.raises(AccessDenied):
+                    ledger.payments("c-1003", loan_id)
     assert seen == []
 
 
@@ -200,8 +217,7 @@ def test_hostile_ids_never_reach_the_core_system(sqlite_ledger):
     ids=["foreign-profile", "foreign-list", "foreign-loan-in-list", "foreign-schedule", "foreign-payment"],
 )
 def test_foreign_records_from_the_core_system_are_refused(sqlite_ledger, tamper):
-    transport, _ = core_system(sqlite_ledger, tamper)
-    with HttpLedger("https://core.example/core/v1", transport=transport) as ledger:
+    with core_system(sqlite_ledger, tamper) as (url, _), HttpLedger(url) as ledger:
         with pytest.raises(AccessDenied):
             ledger.profile("c-1003")
             account_overview(ledger, "c-1003", ANCHOR)
@@ -210,8 +226,8 @@ def test_foreign_records_from_the_core_system_are_refused(sqlite_ledger, tamper)
 @pytest.mark.parametrize(
     "tamper, error",
     [
-        (lambda parts, body: httpx.Response(500, text="boom"), LedgerUnavailable),
-        (lambda parts, body: httpx.Response(200, text="<html>maintenance</html>"), LedgerUnavailable),
+        (lambda parts, body: Broken(500, "boom"), LedgerUnavailable),
+        (lambda parts, body: Broken(200, "<html>maintenance</html>"), LedgerUnavailable),
         (lambda parts, body: [body], LedgerUnavailable),
         (lambda parts, body: {k: v for k, v in body.items() if k != "loans"}, LedgerUnavailable),
         # amounts as JSON numbers (floats) break the contract
@@ -224,18 +240,15 @@ def test_foreign_records_from_the_core_system_are_refused(sqlite_ledger, tamper)
     ids=["status-500", "not-json", "not-an-object", "missing-field", "float-amounts", "short-schedule"],
 )
 def test_broken_answers_are_errors_not_guesses(sqlite_ledger, tamper, error):
-    transport, _ = core_system(sqlite_ledger, tamper)
-    with HttpLedger("https://core.example/core/v1", transport=transport) as ledger:
+    with core_system(sqlite_ledger, tamper) as (url, _), HttpLedger(url) as ledger:
         with pytest.raises(error):
             ledger.profile("c-1003")
             payoff_quote(ledger, "c-1003", "L-3001", ANCHOR)
 
 
-def test_timeout_is_reported_as_unavailable():
-    def slow(request: httpx.Request) -> httpx.Response:
-        raise httpx.ReadTimeout("timed out", request=request)
-
-    with HttpLedger("https://core.example/core/v1", transport=httpx.MockTransport(slow)) as ledger:
+def test_timeout_is_reported_as_unavailable(sqlite_ledger):
+    # The core system answers, but only after the adapter's timeout.
+    with core_system(sqlite_ledger, delay=3.0) as (url, _), HttpLedger(url, timeout=0.5) as ledger:
         with pytest.raises(LedgerUnavailable, match="in time"):
             ledger.loans("c-1002")
 

@@ -257,8 +257,8 @@ def test_console_shows_the_scam_session_with_three_suggestions(new_page, agent_a
     expect(row).to_be_visible()
     expect(row).to_have_class(re.compile(r"\brisk\b"))  # fraud-flagged sessions are marked red
     alerts = agent_api.get("/v1/agent/alerts").raise_for_status().json()["alerts"]
-    if any(alert["session_id"] == session_id for alert in alerts):
-        expect(console.locator(f'#alerts .alert-item[data-session-id="{session_id}"]')).to_be_visible()
+    assert any(alert["session_id"] == session_id for alert in alerts), "the scam message raised no alert"
+    expect(console.locator(f'#alerts .alert-item[data-session-id="{session_id}"]')).to_be_visible()
 
     row.click()
     cards = console.locator("#suggestions .suggestion")

@@ -47,7 +47,7 @@ def session_detail(session_id: str, services: Services = Depends(ready_services)
         from bot.ledger import LedgerError
 
         try:
-            loans = loans_overview(services.ledger, state.customer_id)
+            loans = loans_overview(services.ledger, state.customer_id, services.settings.business_date)
         except LedgerError as exc:  # the console still shows the transcript
             loans = {"error": exc.message_zh}
     return {

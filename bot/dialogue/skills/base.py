@@ -15,6 +15,7 @@ class TurnContext:
     fraud: Any  # FraudAssessment
     state: SessionState
     query_vector: Any = None  # the message's backbone embedding, shared by fraud screen and retrieval
+    products: Any = None  # ProductMatch: the product names the message mentions (bot.products)
 
 
 @dataclass

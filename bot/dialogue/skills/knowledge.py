@@ -20,6 +20,12 @@ class KnowledgeSkill:
     def run(self, ctx: TurnContext) -> SkillResult:
         hits = self.hits(ctx, k=max(3, self.suggestions))
         suggestions = [Suggestion(h.answer, h.similarity, h.source, f"知识库条目「{h.title}」({h.entry_id})") for h in hits]
+        if not hits and ctx.products is not None and ctx.products.other_only:
+            # Another lender's product: we answer for our own products only (the retriever finds nothing).
+            names = "、".join(dict.fromkeys(m.surface for m in ctx.products.mentions))
+            reply = template("other_lender_product").replace("〔产品〕", names)
+            return SkillResult(reply, self.name, suggestions=[Suggestion(reply, 0.5, "templates.yaml: other_lender_product",
+                                                                          "客户问的是其他机构的产品")])
         if not hits:
             return SkillResult(template("no_answer"), self.name, quick_replies=["转人工"],
                                suggestions=[Suggestion(template("no_answer"), 0.5, "templates.yaml: no_answer",
