@@ -25,7 +25,7 @@ from bot.fraud.normalize import fold
 # Shown when the lender's hotline is not configured: never an invented number.
 HOTLINE_PLACEHOLDER = "（请以本公司官方 App 或官网公布的客服电话为准）"
 # The warning names what gave the scam away in this very message (the lexicon's evidence).
-SIGNS_LINE = "这条消息里的可疑之处：{signs}。"
+SIGNS_LINE = "这条消息里要警惕的可疑说法：{signs}。"  # 警惕: the reply check reads it as a warning
 MAX_SIGNS = 6
 HUMAN_OFFER = "如需人工帮助，请点击「转人工」，客服会马上为您处理；我们已同步提醒值班客服关注。"
 # Said instead of a reply that failed the safety check.
