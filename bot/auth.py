@@ -77,6 +77,8 @@ def issue_token(
         ttl = _settings(settings).token_ttl_seconds
     if ttl <= 0:
         raise ValueError("ttl must be a positive number of seconds")
+    if ttl > _settings(settings).token_max_ttl_seconds:
+        raise ValueError(f"ttl over the longest token lifetime ({_settings(settings).token_max_ttl_seconds} s)")
     issued_at = int(time.time() if now is None else now)
     payload = {"sub": customer_id, "iat": issued_at, "exp": issued_at + int(ttl)}
     signing_input = _b64encode(_json(_HEADER)) + "." + _b64encode(_json(payload))
@@ -112,6 +114,12 @@ def verify_token(
         raise InvalidToken(InvalidToken.MALFORMED, "the token has no expiry")
     if (time.time() if now is None else now) >= expires_at:
         raise InvalidToken(InvalidToken.EXPIRED, "the token has expired")
+    # The lifetime is counted from "iat" when the issuer gave one (an app backend may not), else from now.
+    issued_at = payload.get("iat")
+    start = issued_at if isinstance(issued_at, int) and not isinstance(issued_at, bool) else (time.time() if now is None else now)
+    if expires_at - start > _settings(settings).token_max_ttl_seconds:
+        # Signed by us, but for longer than tokens may live now (the cap was lowered since).
+        raise InvalidToken(InvalidToken.EXPIRED, "the token's lifetime is over the allowed maximum")
     return customer_id
 
 

@@ -48,16 +48,23 @@ def serve(
     build_missing_artefacts: bool = typer.Option(True, "--build/--no-build", help="Build missing artefacts first."),
 ) -> None:
     """Start the HTTP service (API, chat window at /, agent console at /console)."""
-    import uvicorn
+    from pydantic import ValidationError
 
+    from bot.api.server import run
     from bot.doctor import build_missing
-    from bot.settings import get_settings
+    from bot.settings import Settings, get_settings
 
-    settings = get_settings()
+    try:
+        settings = get_settings()
+        if host and host != settings.host:  # the secrets check depends on where it listens
+            settings = Settings(**{**settings.model_dump(), "host": host})
+    except ValidationError as exc:
+        for error in exc.errors():
+            typer.echo(f"finbot serve: {error['msg'].removeprefix('Value error, ')}", err=True)
+        raise typer.Exit(2) from None
     if build_missing_artefacts:
         build_missing()
-    uvicorn.run("bot.api.app:create_app", factory=True, host=host or settings.host, port=port or settings.port,
-                log_level=settings.log_level.lower())
+    run(settings, settings.host, port or settings.port)
 
 
 def register(app: typer.Typer, train: typer.Typer, eval: typer.Typer, index: typer.Typer) -> None:

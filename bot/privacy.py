@@ -12,6 +12,8 @@ What is masked (and how it looks afterwards):
   (that is what keeps long reference numbers and amounts apart from cards), or when the words
   just before it say it is a card (``卡号``, ``银行卡``…);
 - e-mail addresses: ``zhangsan@qq.com`` → ``z***@qq.com``;
+- verification codes and passwords the customer types after the word for them:
+  ``我的验证码是123456`` → ``我的验证码是******``, ``密码：abc123`` → ``密码：******``;
 - names the customer gives: ``我叫张三`` → ``我叫张*``, ``本人王小明`` → ``本人王**``,
   ``姓名：赵六`` → ``姓名：赵*``. The surname is kept (agents address customers by it).
 
@@ -40,6 +42,7 @@ from decimal import Decimal
 
 __all__ = [
     "mask_pii",
+    "contains_secret",
     "mask_customer_id",
     "mask_token",
     "redact_tokens",
@@ -291,8 +294,29 @@ def _find_names(view: str) -> Iterable[_Span]:
 
 # ----------------------------------------------------------------------------------------------
 # Detectors in priority order: where spans overlap, the earlier detector wins.
+# ----------------------------------------------------------------------------------------------
+# Secrets customers type: a verification code or password right after the word for it
+# (我的验证码是123456, 密码：abc123, 支付密碼 8888). The word stays, the value becomes ******. The
+# value must be at least 4 letters or digits, so 密码是多少 / 验证码收不到 are left alone.
+_SECRET_WORDS = (r"(?:短信|手机|动态|安全|登录|登陆|支付|交易|取款|银行卡|卡)?"
+                 r"(?:验证码|驗證碼|校验码|校驗碼|动态码|動態碼|密码|密碼|口令|pin码|PIN码|pin|PIN)")
+_SECRET = re.compile(rf"(?<![A-Za-z])(?P<word>{_SECRET_WORDS})(?P<gap>(?:是|为|為|[:：=\s])*)(?P<value>[A-Za-z0-9]{{4,}})(?![A-Za-z0-9])")
+SECRET_MASK = "******"
+
+
+def _find_secrets(view: str) -> Iterable[_Span]:
+    for match in _SECRET.finditer(view):
+        yield match.start("value"), match.end("value"), SECRET_MASK
+
+
+def contains_secret(text: str) -> bool:
+    """True when ``text`` gives away a verification code or password (see :func:`mask_pii`)."""
+    return bool(text) and _SECRET.search(_fold(text)) is not None
+
+
+# Secrets first: 验证码13812345678 is a code, not a phone number to keep half of.
 _DETECTORS: tuple[Callable[[str], Iterable[_Span]], ...] = (
-    _find_emails, _find_id_cards, _find_bank_cards, _find_phones, _find_names,
+    _find_secrets, _find_emails, _find_id_cards, _find_bank_cards, _find_phones, _find_names,
 )
 
 
@@ -324,15 +348,17 @@ def mask_pii(text: str) -> str:
 
 
 def mask_customer_id(customer_id: str | None) -> str:
-    """A customer id for logs and the agent console: first 2 and last 2 characters kept
-    (``C00012345`` → ``C0*****45``). Ids of 4 characters or fewer are hidden entirely;
-    ``None`` (an anonymous session) gives ``"-"``."""
+    """A customer id for logs, the agent console and the ledger's access log (one rule for all, so
+    the same customer reads the same everywhere): ``c-1003`` → ``c-***3``,
+    ``6222021234567890`` → ``62************90``. Ids of 4 characters or fewer are hidden
+    entirely; ``None`` (an anonymous session) gives ``"-"``."""
     if customer_id is None:
         return "-"
-    customer_id = str(customer_id)
-    if len(customer_id) <= 4:
-        return "*" * len(customer_id)
-    return customer_id[:2] + "*" * (len(customer_id) - 4) + customer_id[-2:]
+    text = str(customer_id)
+    if len(text) <= 4:
+        return "*" * len(text)
+    keep_head, keep_tail = (2, 1) if len(text) < 12 else (2, 2)
+    return text[:keep_head] + "*" * (len(text) - keep_head - keep_tail) + text[-keep_tail:]
 
 
 def mask_token(token: str | None) -> str:
@@ -347,7 +373,9 @@ _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
 _BEARER = re.compile(r"(?i)\b(bearer\s+)([A-Za-z0-9._~+/=-]{8,})")
 _SECRET_FIELD = re.compile(
     r"""(?ix)\b((?:access_|refresh_|session_|auth_|id_)?token|secret|password|passwd|api_?key|authorization)
-        (["']?\s*[:=]\s*["']?)([^\s"'&,;}]+)"""
+        (["']?\s*[:=]\s*["']?)
+        (?!\[token\#|-(?:[\s"'&,;}]|$))  # already a fingerprint, or a value the access log removed ("-")
+        ([^\s"'&,;}]+)"""
 )
 
 

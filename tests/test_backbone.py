@@ -4,11 +4,11 @@ sentence-transformers, reference embeddings, vocabulary trimming, and clear erro
 from __future__ import annotations
 
 import json
-from pathlib import Path
 import os
 import struct
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest

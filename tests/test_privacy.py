@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from bot.privacy import (
     PiiMaskingFilter,
+    contains_secret,
     install_pii_filter,
     luhn_valid,
     mask_customer_id,
@@ -173,7 +174,6 @@ def test_names_given_by_the_customer_are_masked(text, expected):
     # loan terms and ordinary numbers
     "分3期、6期、12期、24期、36期",
     "逾期12天了",
-    "验证码是123456",
     "尾号5678的卡",
     # reference numbers
     f"订单号：{with_luhn_digit('202403151234567890')}",
@@ -214,6 +214,27 @@ def test_ordinary_text_is_not_masked(text):
     assert mask_pii(text) == text
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("我的验证码是846213", "我的验证码是******"),
+    ("验证码：8462", "验证码：******"),
+    ("短信验证码 846213 请查收", "短信验证码 ****** 请查收"),
+    ("我的密码是Qw8x7Zp2，帮我看看", "我的密码是******，帮我看看"),
+    ("支付密碼 8888", "支付密碼 ******"),
+    ("口令2468有效吗", "口令******有效吗"),
+    ("PIN码1234", "PIN码******"),
+    ("验证码13812345678", "验证码******"),  # a code, not a phone number to keep half of
+])
+def test_codes_and_passwords_are_masked(text, expected):
+    assert mask_pii(text) == expected
+    assert contains_secret(text) and not contains_secret(expected)
+
+
+@pytest.mark.parametrize("text", ["密码是多少", "验证码收不到", "忘记密码怎么办", "密码错误3次被锁了", "验证码是几位数",
+                                  "shopping1234", "我要改交易密码"])
+def test_talk_about_codes_and_passwords_is_not_masked(text):
+    assert mask_pii(text) == text and not contains_secret(text)
+
+
 def test_masking_everything_in_one_message():
     text = (f"我叫张三，身份证{ID_18}，手机13812345678，"
             f"还款卡{CARD_19}，邮箱zs@qq.com，想借2万分12期，2024-03-15到期")
@@ -244,8 +265,8 @@ def test_masking_without_emails_only_replaces_characters_by_stars(text):
 # ---------------------------------------------------------------------------------------------
 # Ids and tokens
 def test_customer_ids_keep_two_characters_at_each_end():
-    assert mask_customer_id("C000123456") == "C0******56"
-    assert mask_customer_id("abcde") == "ab*de"
+    assert mask_customer_id("C000123456") == "C0*******6"
+    assert mask_customer_id("abcde") == "ab**e"
     assert mask_customer_id("abcd") == "****"
     assert mask_customer_id(None) == "-"
 

@@ -1,43 +1,59 @@
-"""FastAPI dependencies: the loaded services, the calling customer, the agent check."""
+"""FastAPI dependencies, as ``Annotated`` aliases the routes declare: the loaded services, the
+calling customer, the agent check."""
 
 from __future__ import annotations
 
-import hmac
+from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from bot.api.errors import ApiError
+from bot.api.guards import agent_key_valid
 from bot.api.services import Services
+
+# Declared as security schemes so that /docs and the OpenAPI schema show how to authenticate.
+customer_bearer = HTTPBearer(auto_error=False, description="Signed customer token from the lender's app.")
+agent_key_header = APIKeyHeader(name="X-Agent-Key", auto_error=False, description="The agent console's key.")
 
 
 def get_services(request: Request) -> Services:
     return request.app.state.services
 
 
-def ready_services(services: Services = Depends(get_services)) -> Services:
+def ready_services(services: Annotated[Services, Depends(get_services)]) -> Services:
     if not services.ready:
-        raise HTTPException(503, detail=f"service not ready: {services.problem}")
+        raise ApiError(503, f"service not ready: {services.problem}")
     return services
 
 
-def current_customer(authorization: str | None = Header(None), services: Services = Depends(get_services)) -> str | None:
+def current_customer(request: Request, services: Annotated[Services, Depends(get_services)],
+                     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(customer_bearer)] = None,
+                     ) -> str | None:
     """The customer named by a valid ``Authorization: Bearer <token>``, or None for anonymous.
-    A token that is present but invalid is refused (401), never treated as anonymous."""
-    if not authorization:
+    A token that is present but invalid is refused (401), never treated as anonymous; so is an
+    Authorization header of another scheme."""
+    if credentials is None:
+        if request.headers.get("authorization"):
+            raise ApiError(401, "malformed Authorization header (expected: Bearer <token>)")
         return None
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise HTTPException(401, detail="malformed Authorization header (expected: Bearer <token>)")
     from bot.auth import InvalidToken, verify_token
 
     try:
-        return verify_token(token.strip(), services.settings)
+        return verify_token(credentials.credentials.strip(), services.settings)
     except InvalidToken as exc:
-        raise HTTPException(401, detail=f"invalid token: {exc}") from None
+        raise ApiError(401, f"invalid token: {exc}") from None
 
 
-def require_agent(x_agent_key: str | None = Header(None), services: Services = Depends(get_services)) -> str:
-    """Agent endpoints (transcripts, suggestions, queue) need the agent key: customers never get them."""
-    expected = services.settings.agent_api_key
-    if not x_agent_key or not hmac.compare_digest(x_agent_key.encode(), expected.encode()):
-        raise HTTPException(401, detail="agent endpoints need a valid X-Agent-Key header")
+def require_agent(services: Annotated[Services, Depends(get_services)],
+                  key: Annotated[str | None, Security(agent_key_header)] = None) -> str:
+    """Agent endpoints (transcripts, suggestions, queue) need the agent key: customers never get them.
+    The request guard checks the same key before the body is read (bot/api/guards.py)."""
+    if not agent_key_valid(key, services.settings):
+        raise ApiError(401, "agent endpoints need a valid X-Agent-Key header", "请先以客服身份登录。")
     return "agent"
+
+
+ServicesDep = Annotated[Services, Depends(ready_services)]
+AnyServicesDep = Annotated[Services, Depends(get_services)]
+CustomerDep = Annotated[str | None, Depends(current_customer)]

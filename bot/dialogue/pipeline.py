@@ -18,11 +18,19 @@ from bot.dialogue.skills.clarify import ClarifySkill
 from bot.dialogue.skills.forwarded import ForwardedMessageSkill
 from bot.dialogue.skills.handoff import HandoffSkill
 from bot.dialogue.skills.knowledge import KnowledgeSkill
-from bot.dialogue.skills.repayment import (EarlyRepaymentSkill, HardshipSkill, OverdueSkill, RepaymentPlanSkill,
-                                           message_fills_slots)
-from bot.dialogue.skills.smalltalk import TEMPLATE_BY_INTENT, SmallTalkSkill
+from bot.dialogue.skills.repayment import (
+    EarlyRepaymentSkill,
+    HardshipSkill,
+    OverdueSkill,
+    RepaymentPlanSkill,
+    message_fills_slots,
+)
+from bot.dialogue.skills.smalltalk import SmallTalkSkill
 from bot.dialogue.state import SessionState
+from bot.dialogue.templates import template
 from bot.fraud.policy import respond, safe_reply
+from bot.intent.taxonomy import IntentSpec, intent_specs, spec_of
+from bot.privacy import contains_secret
 from bot.products import product_names
 from bot.text import normalize
 
@@ -35,47 +43,68 @@ _BESIDE = ThreadPoolExecutor(max_workers=40, thread_name_prefix="intent")
 
 LOW_CONFIDENCE_TURNS_BEFORE_HANDOFF = 2
 SLOT_SKILLS = (RepaymentPlanSkill.name, EarlyRepaymentSkill.name, OverdueSkill.name, HardshipSkill.name)
-# Intents that always win over an ongoing slot-filling dialogue.
-OVERRIDING_INTENTS = {"human.agent", "fraud.report", "complaint", "collection.complaint", "chitchat.thanks"}
 
 
 @dataclass
 class TurnResult:
-    reply: str  # the whole reply: the fraud warning (if any) first, then the skill's answer
-    answer: str  # the skill's answer alone
+    """What one turn gives back: the skill's own result, and what the pipeline added around it."""
+
+    served: SkillResult  # the skill's answer, sources, plan, data and handoff, as the skill made them
+    reply: str  # the whole reply: the fraud warning (if any) first, then the answer
+    answer: str  # the answer alone: the skill's reply after the safety check (and the never-share note)
     warning: str | None
     intent: Any  # IntentPrediction
     fraud: Any  # FraudAssessment
-    skill: str
-    sources: list[dict] = field(default_factory=list)
-    plan: dict | None = None
-    data: dict = field(default_factory=dict)
-    quick_replies: list[str] = field(default_factory=list)
-    suggestions: list[Suggestion] = field(default_factory=list)
-    handoff: bool = False
-    handoff_reason: str | None = None
+    quick_replies: list[str] = field(default_factory=list)  # the skill's, with 转人工 first on a warning
+    suggestions: list[Suggestion] = field(default_factory=list)  # for the agent
     alert: bool = False  # raise an alert on the agent console
+
+    @property
+    def skill(self) -> str:
+        return self.served.skill
+
+    @property
+    def sources(self) -> list[dict]:
+        return self.served.sources
+
+    @property
+    def plan(self) -> dict | None:
+        return self.served.plan
+
+    @property
+    def data(self) -> dict:
+        return self.served.data
+
+    @property
+    def handoff(self) -> bool:
+        return self.served.handoff
+
+    @property
+    def handoff_reason(self) -> str | None:
+        return self.served.handoff_reason
 
 
 class Pipeline:
-    def __init__(self, intents, fraud, retriever, account_skills: dict | None = None, today=dt.date.today):
+    def __init__(self, intents, fraud, retriever, account_skills: dict | None = None, today=dt.date.today,
+                 specs: dict[str, IntentSpec] | None = None):
         self.intents = intents
         self.fraud = fraud
         self.retriever = retriever
+        self.specs = specs if specs is not None else intent_specs()  # models/intent/intents.yaml
         self.knowledge = KnowledgeSkill(retriever)
-        self.clarify = ClarifySkill()
-        self.smalltalk = SmallTalkSkill()
+        self.clarify = ClarifySkill(self.specs)
+        self.smalltalk = SmallTalkSkill(self.specs)
         self.forwarded = ForwardedMessageSkill()
-        self.by_intent = {
-            "repay.plan": RepaymentPlanSkill(today),
-            "repay.early": EarlyRepaymentSkill(self.knowledge, today),
-            "repay.overdue": OverdueSkill(self.knowledge, today),
-            "repay.hardship": HardshipSkill(self.knowledge, today),
-            "human.agent": HandoffSkill("requested"),
-            **{intent: self.smalltalk for intent in TEMPLATE_BY_INTENT},
-        }
-        # Skills over the customer's own loans (issue 9) replace the general ones when signed in.
-        self.account_skills = account_skills or {}
+        skills = {skill.name: skill for skill in (
+            self.knowledge, self.smalltalk, RepaymentPlanSkill(today), EarlyRepaymentSkill(self.knowledge, today),
+            OverdueSkill(self.knowledge, today), HardshipSkill(self.knowledge, today), HandoffSkill("requested"))}
+        # Intent → the skill intents.yaml names for it, and the skill over the customer's own loans
+        # (bot/dialogue/skills/account.py, by name) that replaces it when the session is signed in.
+        self.skills = skills
+        self.by_intent = {intent: skills[spec.skill] for intent, spec in self.specs.items()}
+        account_skills = account_skills or {}
+        self.account_skills = {intent: account_skills[spec.account_skill] for intent, spec in self.specs.items()
+                               if spec.account_skill in account_skills}
 
     def turn(self, state: SessionState, message: str) -> TurnResult:
         text = normalize(message)
@@ -89,14 +118,15 @@ class Pipeline:
         result = skill.run(ctx)
         policy = respond(fraud, self.fraud.catalogue)  # a warning precedes whatever the skill answered
         answer = safe_reply(result.reply)  # the bot never asks for codes, passwords or transfers
+        if contains_secret(message):  # 我的验证码是123456: stored masked, and the customer is told why
+            answer = template("never_share_secret") + "\n\n" + answer
         self.remember(state, intent, fraud, result)
         return TurnResult(
-            reply=policy.apply(answer), answer=answer, warning=policy.banner, intent=intent, fraud=fraud,
-            skill=result.skill, sources=result.sources, plan=result.plan, data=result.data,
+            served=result, reply=policy.apply(answer), answer=answer, warning=policy.banner, intent=intent, fraud=fraud,
             quick_replies=(["转人工"] if policy.offer_human and "转人工" not in result.quick_replies else [])
             + result.quick_replies,
             suggestions=agent_suggestions(result, fraud, policy.banner, self.knowledge, ctx),
-            handoff=result.handoff, handoff_reason=result.handoff_reason, alert=policy.alert_agent,
+            alert=policy.alert_agent,
         )
 
     def route(self, state: SessionState, text: str, intent, fraud, other_lender: bool = False):
@@ -106,9 +136,10 @@ class Pipeline:
             return HandoffSkill("fraud")
         if fraud.pasted is not None and fraud.pasted.pasted and not fraud.alert:
             return self.forwarded  # a pasted advert or notice: judged as a message, answered plainly
-        if intent.intent in OVERRIDING_INTENTS and intent.confident:
+        spec = spec_of(intent.intent, self.specs)
+        if spec.overrides_dialogue and intent.confident:
             state.low_confidence_streak = 0
-            return self.by_intent.get(intent.intent, self.knowledge)
+            return self.by_intent.get(spec.id, self.knowledge)
         if state.customer_id and state.pending_slot == "loan":  # the bot asked "which of your loans?"
             pending = next((s for s in self.account_skills.values() if s.name == state.last_topic), None)
             if pending is not None and pending.picks_loan(state.customer_id, text):
@@ -116,19 +147,19 @@ class Pipeline:
             state.pending_slot = None  # not an answer to the question: a new topic
         if state.last_topic in SLOT_SKILLS and message_fills_slots(text):
             state.low_confidence_streak = 0
-            chosen = self.by_intent.get(intent.intent) if intent.confident else None
-            return chosen if chosen is not None and chosen.name in SLOT_SKILLS else self.by_intent["repay.plan"]
+            chosen = self.by_intent.get(spec.id) if intent.confident else None
+            return chosen if chosen is not None and chosen.name in SLOT_SKILLS else self.skills[RepaymentPlanSkill.name]
         if not intent.confident or intent.intent == "unclear":  # a turn the bot could not understand
             state.low_confidence_streak += 1
             if state.low_confidence_streak >= LOW_CONFIDENCE_TURNS_BEFORE_HANDOFF:
                 return HandoffSkill("low_confidence")
             return self.clarify if not intent.confident else self.smalltalk
         state.low_confidence_streak = 0
-        if other_lender and intent.intent not in TEMPLATE_BY_INTENT:
+        if other_lender and spec.skill != SmallTalkSkill.name:
             return self.knowledge  # another lender's product: the knowledge skill says we serve our own only
-        if state.customer_id and intent.intent in self.account_skills:
-            return self.account_skills[intent.intent]
-        return self.by_intent.get(intent.intent, self.knowledge)
+        if state.customer_id and spec.id in self.account_skills:
+            return self.account_skills[spec.id]
+        return self.by_intent.get(spec.id, self.knowledge)
 
     @staticmethod
     def remember(state: SessionState, intent, fraud, result: SkillResult) -> None:

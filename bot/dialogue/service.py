@@ -1,8 +1,9 @@
 """The chat service: sessions, validation and persistence around ``Pipeline.turn``.
 
-The customer's message is stored (masked) before the pipeline runs, and the bot's reply, the
-agent suggestions, alerts and the session state are stored before the turn is returned: a turn
-that was acknowledged survives a crash right after (SQLite in WAL mode, synchronous=FULL).
+After the pipeline has run, the customer's message (masked), the bot's reply, the agent
+suggestions, alerts and the session state are stored in one transaction before the turn is
+returned: a turn that was acknowledged survives a crash right after (SQLite in WAL mode,
+synchronous=FULL). If the pipeline fails, the customer's message is still stored, alone.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from bot.evaluation.metrics import classification_metrics, most_confused_pairs
 from bot.intent.calibration import coverage_curve, expected_calibration_error, reliability_bins
 from bot.intent.data import Example
 from bot.intent.modeling import IntentClassifier
+from bot.labelled import write_metrics
 
 
 def measure_speed(classifier: IntentClassifier, texts: list[str], singles: int = 100) -> dict:
@@ -74,7 +75,7 @@ def write_report(out: Path, metrics: dict, examples, probs, predicted, model_lab
     out.mkdir(parents=True, exist_ok=True)
     confusion = metrics.pop("confusion")
     (out / "confusion.json").write_text(json.dumps(confusion, ensure_ascii=False), encoding="utf-8")
-    (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_metrics(out, metrics)
     metrics["confusion"] = confusion
 
     with open(out / "errors.csv", "w", encoding="utf-8", newline="") as handle:
@@ -154,7 +155,7 @@ batch {speed.get('batch_messages_per_s') or 0:.0f} messages/s</p>
 def write_summary(out: Path, metrics: dict) -> None:
     """Rewrite metrics.json and index.html after extra results (the baseline) were added."""
     confusion = metrics.pop("confusion", None)
-    (Path(out) / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_metrics(out, metrics)
     if confusion is not None:
         metrics["confusion"] = confusion
     (Path(out) / "index.html").write_text(_html(metrics, "intent evaluation"), encoding="utf-8")

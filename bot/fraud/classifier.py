@@ -10,7 +10,6 @@ so a model trained on other data or another backbone is refused with the command
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -20,9 +19,10 @@ import numpy as np
 from bot.artifacts import ArtifactError, read_manifest, sha256_file, write_manifest
 from bot.fraud.catalogue import NONE_LABEL
 from bot.jsonl import iter_jsonl
+from bot.labelled import LabelledText
 from bot.linear import proba
-from bot.settings import PROJECT_ROOT, Settings, get_settings
 from bot.products import understand
+from bot.settings import PROJECT_ROOT, Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +46,6 @@ ENCODE_BATCH = 64
 
 class TrainingDataError(ValueError):
     """A training file line is malformed; the message names the file and line."""
-
-
-@dataclass(frozen=True)
-class LabelledText:
-    text: str
-    label: str
-    line: int
 
 
 def read_training_file(path: Path, known_labels: set[str]) -> list[LabelledText]:

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.fraud.catalogue import NONE_LABEL
 from bot.fraud.detector import FraudAssessment, FraudDetector
+from bot.labelled import write_metrics
 from bot.settings import PROJECT_ROOT
 
 DEFAULT_TEST_FILE = PROJECT_ROOT / "eval" / "data" / "fraud" / "test.csv"
@@ -157,7 +158,7 @@ def evaluate_labelled(
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_jsonl(out_dir / "firings.jsonl", [_record(row.text, a, row.label, row.line) for row, a in zip(rows, assessments) if a.alert])
     _write_jsonl(out_dir / "misses.jsonl", [_record(row.text, a, row.label, row.line) for row, a in fraud_rows if not a.alert])
-    (out_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_metrics(out_dir, metrics)
     return metrics
 
 
@@ -184,7 +185,7 @@ def evaluate_external(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     _write_jsonl(out_dir / "firings.jsonl", [_record(text, a) for text, a in firings])
-    (out_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_metrics(out_dir, metrics)
     return metrics
 
 

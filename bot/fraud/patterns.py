@@ -132,8 +132,9 @@ class PatternMatcher:
                     hits.critical = True
 
         scores = {}
+        word_index = _SpanIndex(words)
         for scenario_id, hits in by_scenario.items():
-            scored = self._score_scenario(scenario_id, hits, common_signals, common_benign, words)
+            scored = self._score_scenario(scenario_id, hits, common_signals, common_benign, word_index)
             if scored is not None:
                 scores[scenario_id] = scored
         return scores
@@ -144,7 +145,7 @@ class PatternMatcher:
         hits: _ScenarioHits,
         common_signals: list[_Hit],
         common_benign: list[_Hit],
-        words: list[_Hit],
+        words: _SpanIndex,
     ) -> ScenarioScore | None:
         scenario = self.catalogue.scenarios[scenario_id]
         scoring = self.catalogue.scoring
@@ -162,12 +163,8 @@ class PatternMatcher:
         own_terms = {hit.term for hit in hits.signals}
         candidates = hits.signals + [hit for hit in common_signals if hit.term not in own_terms]
         benign_hits = hits.benign + common_benign
-        local = candidates + benign_hits
-        counted = [
-            hit
-            for hit in candidates
-            if not any(_inside(hit, other) for other in local) and not any(_straddles(hit, word) for word in words)
-        ]
+        local = _SpanIndex(candidates + benign_hits)
+        counted = [hit for hit in candidates if not local.any_around(hit, _inside) and not words.any_around(hit, _straddles)]
         # Common signals only amplify a scenario that has evidence of its own.
         if not fired_patterns and not any(hit.entry.owner == scenario_id for hit in counted):
             return None
@@ -211,6 +208,27 @@ class PatternMatcher:
         )
 
 
+class _SpanIndex:
+    """Matches by start position, so that "is this match inside a longer one?" looks only at the
+    matches that can contain it (those starting at most one term length before it). That keeps a
+    message's scoring linear in its length; comparing every match with every other was quadratic
+    (a 20,000-character text dense with scam terms took most of a minute)."""
+
+    def __init__(self, hits: list[_Hit] | list[Evidence]):
+        self.by_start: dict[int, list] = defaultdict(list)
+        for hit in hits:
+            self.by_start[hit.start].append(hit)
+        self.longest = max((hit.end - hit.start for hit in hits), default=0)
+
+    def any_around(self, hit, relation) -> bool:
+        """True when ``relation(hit, other)`` holds for a match ``other`` that spans ``hit``."""
+        for start in range(max(0, hit.end - self.longest), hit.start + 1):
+            for other in self.by_start.get(start, ()):
+                if relation(hit, other):
+                    return True
+        return False
+
+
 def _inside(inner: _Hit | Evidence, outer: _Hit | Evidence) -> bool:
     """``inner``'s span lies within ``outer``'s and is shorter."""
     return (
@@ -227,5 +245,6 @@ def _straddles(inner: _Hit, outer: _Hit) -> bool:
 
 def _outermost(evidence: list[Evidence]) -> tuple[Evidence, ...]:
     """Evidence in text order, without spans nested in a longer one (pattern terms overlap signals)."""
-    kept = [item for item in evidence if not any(_inside(item, other) for other in evidence)]
+    index = _SpanIndex(evidence)
+    kept = [item for item in evidence if not index.any_around(item, _inside)]
     return tuple(sorted(kept, key=lambda e: (e.start, e.end)))

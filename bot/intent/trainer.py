@@ -15,8 +15,8 @@ from bot.artifacts import write_manifest
 from bot.intent.calibration import choose_threshold, expected_calibration_error, fit_temperature, softmax
 from bot.intent.data import Example
 from bot.intent.modeling import IntentClassifier, TfidfIntentClassifier, TransformerIntentClassifier
-from bot.settings import PROJECT_ROOT
 from bot.products import understand
+from bot.settings import PROJECT_ROOT
 
 CONFIG_FILE = PROJECT_ROOT / "models" / "intent" / "config.yaml"
 

@@ -62,9 +62,9 @@ def ask(question: str = typer.Argument(..., help="客户问题"), k: int = typer
 def eval_retrieval(out: Path = typer.Option(..., help="Report folder."),
                    data: Path = typer.Option(None, help="JSONL of {query, gold: [entry ids]}; default: the authored set.")) -> None:
     """Recall@1/@5, MRR, no-answer precision/recall: hybrid beside BM25-only and dense-only."""
-    from bot.knowledge.artefact import load_retriever
     from bot.artifacts import ArtifactError
     from bot.intent.artefact import load_shipped_classifier
+    from bot.knowledge.artefact import load_retriever
     from bot.knowledge.evaluate import TEST_QUERIES, evaluate_modes, format_modes, read_queries
 
     try:
@@ -91,8 +91,8 @@ def eval_retrieval(out: Path = typer.Option(..., help="Report folder."),
 def eval_sts(data: Path = typer.Option(..., help="CSV with sentence1, sentence2, label."),
              out: Path = typer.Option(..., help="Report folder.")) -> None:
     """Spearman and ROC AUC of the backbone's cosine similarity on labelled sentence pairs."""
-    from bot.sentence_encoder import load_sentence_encoder
     from bot.knowledge.evaluate import evaluate_sts, read_pairs
+    from bot.sentence_encoder import load_sentence_encoder
 
     try:
         first, second, labels = read_pairs(data)

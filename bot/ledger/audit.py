@@ -6,16 +6,9 @@ from __future__ import annotations
 
 import logging
 
+from bot.privacy import mask_customer_id
+
 log = logging.getLogger("finbot.ledger.access")
-
-
-def mask_customer_id(customer_id: str) -> str:
-    """``c-1003`` → ``c-***3``; ``6222021234567890`` → ``62************90``: at most a third shown."""
-    text = str(customer_id)
-    if len(text) <= 3:
-        return "*" * len(text)
-    keep_head, keep_tail = (2, 1) if len(text) < 12 else (2, 2)
-    return text[:keep_head] + "*" * (len(text) - keep_head - keep_tail) + text[-keep_tail:]
 
 
 def _clean(value: str) -> str:

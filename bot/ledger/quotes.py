@@ -37,7 +37,8 @@ from bot.repayment.early import EarlyRepaymentQuote, PenaltyKind, PrepaymentMode
 from bot.repayment.hardship import HardshipComparison
 from bot.repayment.hardship import hardship_options as generator_hardship_options
 from bot.repayment.money import ZERO, format_percent, format_yuan
-from bot.repayment.overdue import DEFAULT_LATE_DAYS, overdue_cost as generator_overdue_cost
+from bot.repayment.overdue import DEFAULT_LATE_DAYS
+from bot.repayment.overdue import overdue_cost as generator_overdue_cost
 from bot.repayment.render import early_quote_to_dict, hardship_to_dict, money
 
 # "If I pay later": days from the question's date shown for an overdue loan.

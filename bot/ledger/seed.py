@@ -41,7 +41,13 @@ from pathlib import Path
 from bot.ledger.models import CustomerProfile, HardshipArrangement, Loan, LoanStatus, Payment, PaymentKind
 from bot.ledger.sqlite_ledger import create_schema, delete_customer, set_meta, write_customer
 from bot.repayment.dates import due_date
-from bot.repayment.early import EarlyRepaymentRules, PenaltyKind, PrepaymentMode, PrepaymentPenalty, quote_early_repayment
+from bot.repayment.early import (
+    EarlyRepaymentRules,
+    PenaltyKind,
+    PrepaymentMode,
+    PrepaymentPenalty,
+    quote_early_repayment,
+)
 from bot.repayment.hardship import hardship_options
 from bot.repayment.money import ZERO, format_yuan
 from bot.repayment.overdue import OverdueRules, overdue_cost

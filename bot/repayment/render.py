@@ -54,6 +54,8 @@ def plan_to_dict(plan: RepaymentPlan) -> dict[str, object]:
         "total_fees": money(plan.total_fees),
         "total_payment": money(plan.total_payment),
         "flags": list(plan.flags),
+        # What the customer must be told beside the figures (the same words as the chat reply).
+        "warnings_zh": [w for w in (cap_warning(plan),) if w],
     }
 
 

@@ -19,7 +19,6 @@ from bot.store.repository import (
 )
 
 
-
 def open_store(settings=None) -> ConversationStore:
     """The conversation store named by the settings (database_url, or SQLite under data_dir)."""
     from bot.settings import get_settings

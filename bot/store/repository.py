@@ -209,13 +209,21 @@ def _confidence(value: Any) -> float | None:
 
 
 def _label(field: str, value: Any) -> str | None:
-    """An identifier-like label (intent id, skill, scenario, channel): short text, no masking
-    needed because it comes from our own vocabularies, but checked for shape."""
+    """An identifier-like label (intent id, skill, scenario, channel, agent id): short text, checked
+    for shape, and masked like free text, because channel and agent ids come from callers and
+    a phone or ID number has been typed into them."""
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip() or len(value) > 100:
-        raise ValueError(f"{field}: expected a short non-empty label, got {value!r}")
-    return value
+        raise ValueError(f"{field}: expected a short non-empty label, got {len(value) if isinstance(value, str) else type(value).__name__}"
+                         f"{' characters' if isinstance(value, str) else ''}")
+    return mask_pii(value)
+
+
+def _row_id(value: Any) -> bool:
+    """An id that can name a row: an int in the signed 64-bit range both databases store (a larger
+    one is simply not found, instead of overflowing the driver)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 2**63 - 1
 
 
 def _max_level(a: str | None, b: str | None) -> str:
@@ -398,7 +406,7 @@ class ConversationStore:
 
     def get_turn(self, turn_id: int) -> dict[str, Any]:
         row = self.db.query_one("SELECT * FROM turns WHERE id = ?", (turn_id,)) \
-            if isinstance(turn_id, int) and not isinstance(turn_id, bool) else None
+            if _row_id(turn_id) else None
         if row is None:
             raise NotFound("turn", turn_id)
         return _with_json(row, "data_json")
@@ -458,7 +466,7 @@ class ConversationStore:
         """One suggestion with its turn's ``session_id`` and ``intent`` and the latest ``verdict``
         (None before any feedback): enough for the API to check that it belongs to the session."""
         row = self.db.query_one(self._SUGGESTION_SELECT + " WHERE s.id = ?", (suggestion_id,)) \
-            if isinstance(suggestion_id, int) and not isinstance(suggestion_id, bool) else None
+            if _row_id(suggestion_id) else None
         if row is None:
             raise NotFound("suggestion", suggestion_id)
         return _with_json(row, "data_json")
@@ -531,7 +539,7 @@ class ConversationStore:
 
     def get_alert(self, alert_id: int) -> dict[str, Any]:
         row = self.db.query_one("SELECT * FROM alerts WHERE id = ?", (alert_id,)) \
-            if isinstance(alert_id, int) and not isinstance(alert_id, bool) else None
+            if _row_id(alert_id) else None
         if row is None:
             raise NotFound("alert", alert_id)
         row["acknowledged"] = bool(row["acknowledged"])

@@ -10,8 +10,7 @@ from decimal import Decimal
 import pytest
 
 from bot.auth import issue_token
-from bot.ledger import open_ledger
-from bot.ledger import quotes
+from bot.ledger import open_ledger, quotes
 from bot.repayment.render import money
 from bot.settings import Settings
 from tests.ledger.ledger_oracles import ANCHOR, L2001, L3001, by_day

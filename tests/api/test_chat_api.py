@@ -6,7 +6,6 @@ import json
 from decimal import Decimal
 
 
-
 def test_chat_turn_returns_the_documented_shape(client):
     response = client.post("/v1/chat", json={"message": "提前还款要手续费吗"})
     assert response.status_code == 200, response.text
@@ -58,8 +57,10 @@ def test_bad_input_gets_clear_4xx(client):
     assert long.status_code == 422 and "太长" in long.json()["message_zh"]
     broken = client.post("/v1/chat", content=b"{not json", headers={"content-type": "application/json"})
     assert broken.status_code == 422 and broken.json()["message_zh"]
-    unknown = client.post("/v1/chat", json={"session_id": "no-such-session", "message": "你好"})
+    unknown = client.post("/v1/chat", json={"session_id": "f" * 32, "message": "你好"})
     assert unknown.status_code == 404 and "会话不存在" in unknown.json()["message_zh"]
+    malformed = client.post("/v1/chat", json={"session_id": "no-such-session", "message": "你好"})
+    assert malformed.status_code == 422 and malformed.json()["code"] == "invalid_request"
     missing = client.post("/v1/chat", json={})
     assert missing.status_code == 422
 

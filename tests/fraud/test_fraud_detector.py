@@ -8,7 +8,7 @@ import shutil
 import pytest
 from conftest import MUST_FIRE, MUST_STAY_QUIET, SHORT_SCAMS
 
-from bot.artifacts import ArtifactError, MANIFEST
+from bot.artifacts import MANIFEST, ArtifactError
 from bot.fraud.classifier import MODEL_FILE, TRAIN_FILE, check_classifier, encode, read_training_file
 from bot.fraud.detector import FraudDetector
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.intent.calibration import (choose_threshold, coverage_curve, expected_calibration_error, fit_temperature,
-                                    softmax)
+from bot.intent.calibration import (
+    choose_threshold,
+    coverage_curve,
+    expected_calibration_error,
+    fit_temperature,
+    softmax,
+)
 
 
 def test_temperature_scaling_repairs_overconfident_logits():

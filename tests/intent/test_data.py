@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from bot.intent.data import (DEV_DIR, TEST_DIR, TRAIN_DIR, DataFileError, load_split,
-                             read_labelled_file)
+from bot.intent.data import DEV_DIR, TEST_DIR, TRAIN_DIR, DataFileError, load_split, read_labelled_file
 from bot.intent.taxonomy import core_intents, roll_up
 from tests.conftest import SHARED_DATA
 

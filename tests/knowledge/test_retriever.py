@@ -7,7 +7,6 @@ import json
 import shutil
 
 import pytest
-
 from typer.testing import CliRunner
 
 from bot.cli import app

@@ -12,7 +12,6 @@ from bot.ledger.seed import seed_demo_ledger
 from bot.ledger.sqlite_ledger import SqliteLedger
 
 
-
 @pytest.fixture(scope="session")
 def seeded_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("ledger") / "ledger.sqlite3"

@@ -10,9 +10,9 @@ import pytest
 from ledger_oracles import ANCHOR
 
 from bot.ledger import AccessDenied, LoanLedger
-from bot.ledger.audit import mask_customer_id
 from bot.ledger.quotes import account_overview, hardship_options, overdue_cost, payoff_quote
 from bot.ledger.seed import DEMO_CUSTOMER_IDS
+from bot.privacy import mask_customer_id
 
 LOAN_OWNERS = {"L-2001": "c-1002", "L-2002": "c-1002", "L-3001": "c-1003", "L-4001": "c-1004", "L-5001": "c-1005"}
 

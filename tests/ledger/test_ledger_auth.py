@@ -11,7 +11,14 @@ import logging
 import pytest
 
 import bot.auth as auth
-from bot.auth import InvalidToken, TokenRedactingFilter, install_token_redaction, issue_token, redact_token, verify_token
+from bot.auth import (
+    InvalidToken,
+    TokenRedactingFilter,
+    install_token_redaction,
+    issue_token,
+    redact_token,
+    verify_token,
+)
 
 SECRET = "test-secret-0123456789abcdef-0123456789"
 OTHER_SECRET = "another-secret-0123456789abcdef-01234567"

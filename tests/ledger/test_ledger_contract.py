@@ -13,10 +13,9 @@ from datetime import date
 
 import httpx
 import pytest
-from ledger_oracles import ANCHOR
-from standin import STANDIN_API_KEY
 from ledger_openapi_check import errors, openapi, response_schema
-from standin import PREFIX, create_standin_app, serve_in_thread
+from ledger_oracles import ANCHOR
+from standin import PREFIX, STANDIN_API_KEY, create_standin_app, serve_in_thread
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response

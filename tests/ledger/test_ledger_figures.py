@@ -18,8 +18,7 @@ from decimal import Decimal
 
 import numpy_financial as npf
 import pytest
-from ledger_oracles import ANCHOR
-from ledger_oracles import L2001, L2002, L3001, L4001, L5001, L5001_NEW, by_day, cents, exact_cents
+from ledger_oracles import ANCHOR, L2001, L2002, L3001, L4001, L5001, L5001_NEW, by_day, cents, exact_cents
 
 from bot.ledger import LoanClosed
 from bot.ledger.quotes import bill_summary, hardship_options, overdue_cost, payoff_quote

@@ -12,8 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from ledger_oracles import ANCHOR
-from ledger_oracles import L2001, by_day
+from ledger_oracles import ANCHOR, L2001, by_day
 
 from bot.ledger.models import CustomerProfile, Payment, PaymentKind
 from bot.ledger.quotes import (

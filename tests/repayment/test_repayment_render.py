@@ -34,7 +34,8 @@ def plan_of(*args, **kwargs):
 
 def test_json_has_exactly_the_api_shape():
     data = plan_to_dict(plan_of(20000, 12, annual_rate="0.072"))
-    assert list(data) == ["periods", "apr", "effective_apr", "total_interest", "total_fees", "total_payment", "flags"]
+    assert list(data) == ["periods", "apr", "effective_apr", "total_interest", "total_fees", "total_payment", "flags",
+                          "warnings_zh"]
     assert all(list(period) == PERIOD_KEYS for period in data["periods"])
     assert data["periods"][0] == {
         "index": 1,

@@ -68,8 +68,7 @@ def live_server(tmp_path_factory, chromium_path) -> Iterator[str]:
     env = {**os.environ, "FINBOT_DATA_DIR": str(data_dir), "FINBOT_LOG_LEVEL": "WARNING",
            "FINBOT_AGENT_API_KEY": AGENT_KEY, "FINBOT_TOKEN_SECRET": TOKEN_SECRET,
            "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "uvicorn", "bot.api.app:create_app", "--factory",
-               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    command = [sys.executable, "-m", "bot.cli", "serve", "--no-build", "--host", "127.0.0.1", "--port", str(port)]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"

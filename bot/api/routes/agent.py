@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException
+from typing import Annotated
 
-from bot.api.deps import ready_services, require_agent
-from bot.api.schemas import AgentReplyRequest, FeedbackRequest
+from fastapi import APIRouter, Depends, Path, Query
+
+from bot.api.deps import ServicesDep, require_agent
+from bot.api.errors import AUTH_RESPONSES, ERROR_RESPONSES, NOT_FOUND_RESPONSES, ApiError
+from bot.api.schemas import (
+    AgentReplyRequest,
+    AlertsOut,
+    FeedbackReportOut,
+    FeedbackRequest,
+    HandoffsOut,
+    OkOut,
+    RowId,
+    SessionDetailOut,
+    SessionId,
+    SessionsOut,
+    SessionStatus,
+    TurnIdOut,
+)
 from bot.api.services import Services
 
-router = APIRouter(prefix="/v1/agent", tags=["agent"], dependencies=[Depends(require_agent)])
+router = APIRouter(prefix="/v1/agent", tags=["agent"], dependencies=[Depends(require_agent)],
+                   responses={**ERROR_RESPONSES, **AUTH_RESPONSES})
+SessionPath = Annotated[SessionId, Path(description="The session id (32 hex digits)")]
+IdPath = Annotated[RowId, Path(description="A positive 64-bit id")]
 
 
 def _session(services: Services, session_id: str) -> dict:
@@ -17,23 +36,25 @@ def _session(services: Services, session_id: str) -> dict:
     try:
         return services.store.get_session(session_id)
     except NotFound:
-        raise HTTPException(404, detail=f"unknown session id {session_id!r}") from None
+        raise ApiError(404, f"unknown session id {session_id}", "会话不存在。") from None
 
 
-@router.get("/sessions", summary="Live sessions, newest activity first")
-def sessions(status: str | None = None, limit: int = 50, services: Services = Depends(ready_services)):
+@router.get("/sessions", response_model=SessionsOut, summary="Live sessions, newest activity first")
+def sessions(services: ServicesDep, status: SessionStatus | None = None,
+             limit: Annotated[int, Query(ge=1, le=1000)] = 50):
     return {"sessions": services.store.list_sessions(status=status, limit=limit)}
 
 
-@router.get("/handoffs", summary="The handoff queue, with each session's summary")
-def handoffs(services: Services = Depends(ready_services)):
+@router.get("/handoffs", response_model=HandoffsOut, summary="The handoff queue, with each session's summary")
+def handoffs(services: ServicesDep):
     queue = [{**session, "summary": _session(services, session["id"]).get("handoff_summary_json") or {}}
              for session in services.store.list_sessions(limit=200, handoff=True) if session["status"] != "closed"]
     return {"handoffs": queue}
 
 
-@router.get("/sessions/{session_id}", summary="Transcript, suggestions of the latest customer message, slots, flags")
-def session_detail(session_id: str, services: Services = Depends(ready_services)):
+@router.get("/sessions/{session_id}", response_model=SessionDetailOut, responses=NOT_FOUND_RESPONSES,
+            summary="Transcript, suggestions of the latest customer message, slots, flags")
+def session_detail(session_id: SessionPath, services: ServicesDep):
     from bot.dialogue.state import SessionState
 
     session = _session(services, session_id)
@@ -61,56 +82,61 @@ def session_detail(session_id: str, services: Services = Depends(ready_services)
     }
 
 
-@router.post("/sessions/{session_id}/reply", summary="Send an agent's reply into the session")
-def agent_reply(session_id: str, body: AgentReplyRequest, services: Services = Depends(ready_services)):
+@router.post("/sessions/{session_id}/reply", response_model=TurnIdOut, responses=NOT_FOUND_RESPONSES,
+             summary="Send an agent's reply into the session")
+def agent_reply(session_id: SessionPath, body: AgentReplyRequest, services: ServicesDep):
     from bot.fraud.policy import check_reply_safe
 
     _session(services, session_id)
     safety = check_reply_safe(body.text)  # agents are held to the same rule as the bot
     if not safety.safe:
-        raise HTTPException(422, detail="reply refused: " + "; ".join(safety.reasons))
+        raise ApiError(422, "reply refused: " + "; ".join(safety.reasons),
+                       "这条回复不能发送：" + "；".join(safety.reasons), code="reply_refused")
     with services.store.transaction():
         turn_id = services.store.add_turn(session_id, "agent", body.text, skill="agent")
         services.store.update_session(session_id, status="with_agent")
     return {"turn_id": turn_id}
 
 
-@router.post("/sessions/{session_id}/close", summary="Close a session: it leaves the live list and the handoff queue")
-def close_session(session_id: str, services: Services = Depends(ready_services)):
+@router.post("/sessions/{session_id}/close", response_model=OkOut, responses=NOT_FOUND_RESPONSES,
+             summary="Close a session: it leaves the live list and the handoff queue")
+def close_session(session_id: SessionPath, services: ServicesDep):
     _session(services, session_id)
     services.store.update_session(session_id, status="closed", handoff=False)
     return {"ok": True}
 
 
-@router.post("/suggestions/{suggestion_id}/feedback", summary="Mark a suggestion used, edited or rejected")
-def feedback(suggestion_id: int, body: FeedbackRequest, services: Services = Depends(ready_services)):
+@router.post("/suggestions/{suggestion_id}/feedback", response_model=OkOut, responses=NOT_FOUND_RESPONSES,
+             summary="Mark a suggestion used, edited or rejected")
+def feedback(suggestion_id: IdPath, body: FeedbackRequest, services: ServicesDep):
     from bot.store import NotFound
 
     try:
         services.store.add_feedback(suggestion_id, body.verdict, body.final_text, body.agent_id)
     except NotFound:
-        raise HTTPException(404, detail=f"unknown suggestion id {suggestion_id}") from None
+        raise ApiError(404, f"unknown suggestion id {suggestion_id}", "没有找到这条建议回复。") from None
     except ValueError as exc:
-        raise HTTPException(422, detail=str(exc)) from None
+        raise ApiError(422, str(exc)) from None
     return {"ok": True}
 
 
-@router.get("/feedback/report", summary="Suggestion acceptance per intent")
-def feedback_report(services: Services = Depends(ready_services)):
+@router.get("/feedback/report", response_model=FeedbackReportOut, summary="Suggestion acceptance per intent")
+def feedback_report(services: ServicesDep):
     return services.store.feedback_report()
 
 
-@router.get("/alerts", summary="Fraud alerts")
-def alerts(unacknowledged_only: bool = True, services: Services = Depends(ready_services)):
+@router.get("/alerts", response_model=AlertsOut, summary="Fraud alerts")
+def alerts(services: ServicesDep, unacknowledged_only: bool = True):
     return {"alerts": services.store.list_alerts(unacknowledged_only)}
 
 
-@router.post("/alerts/{alert_id}/ack", summary="Acknowledge a fraud alert")
-def acknowledge(alert_id: int, services: Services = Depends(ready_services)):
+@router.post("/alerts/{alert_id}/ack", response_model=OkOut, responses=NOT_FOUND_RESPONSES,
+             summary="Acknowledge a fraud alert")
+def acknowledge(alert_id: IdPath, services: ServicesDep):
     from bot.store import NotFound
 
     try:
         services.store.acknowledge_alert(alert_id)
     except NotFound:
-        raise HTTPException(404, detail=f"unknown alert id {alert_id}") from None
+        raise ApiError(404, f"unknown alert id {alert_id}", "没有找到这条预警。") from None
     return {"ok": True}

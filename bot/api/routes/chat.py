@@ -4,16 +4,29 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Path
 from fastapi.responses import StreamingResponse
 
 from bot.api import metrics
-from bot.api.deps import current_customer, ready_services
-from bot.api.schemas import ChatRequest, ChatResponse, SessionOpenRequest, SessionOut
+from bot.api.deps import CustomerDep, ServicesDep
+from bot.api.errors import AUTH_RESPONSES, ERROR_RESPONSES, NOT_FOUND_RESPONSES, ApiError
+from bot.api.schemas import (
+    ChatRequest,
+    ChatResponse,
+    HandoffOut,
+    HistoryOut,
+    SessionId,
+    SessionOpenRequest,
+    SessionOut,
+)
 from bot.api.services import Services
 
-router = APIRouter(prefix="/v1", tags=["chat"])
+router = APIRouter(prefix="/v1", tags=["chat"], responses={**ERROR_RESPONSES, **AUTH_RESPONSES})
+SessionPath = Annotated[SessionId, Path(description="The session id (32 hex digits)")]
+# The customer token is optional: an anonymous chat is allowed, a bad token is refused (401).
+OPTIONAL_BEARER = {"security": [{}, {"HTTPBearer": []}]}
 
 
 def to_response(turn) -> ChatResponse:
@@ -22,8 +35,7 @@ def to_response(turn) -> ChatResponse:
         session_id=turn.session_id, turn_id=turn.turn_id, reply=r.reply, answer=r.answer, warning=r.warning,
         intent={"id": r.intent.intent, "confidence": round(r.intent.confidence, 4),
                 "top": [{"id": s.intent, "probability": round(s.probability, 4)} for s in r.intent.top]},
-        fraud={"level": r.fraud.level, "scenario": r.fraud.scenario, "score": round(float(r.fraud.score), 4),
-               "evidence": [e.to_dict() if hasattr(e, "to_dict") else e for e in r.fraud.evidence]},
+        fraud=r.fraud.to_dict(),
         skill=r.skill, sources=r.sources, quick_replies=r.quick_replies, plan=r.plan, data=r.data, handoff=r.handoff,
         suggestions=[{"id": sid, **s.as_dict()} for sid, s in zip(turn.suggestion_ids, r.suggestions)],
     )
@@ -37,7 +49,7 @@ def run_turn(services: Services, body: ChatRequest, customer: str | None):
 
 
 @router.post("/sessions", response_model=SessionOut, summary="Open a chat session (anonymous, or with a customer token)")
-def open_session(body: SessionOpenRequest, services: Services = Depends(ready_services)):
+def open_session(body: SessionOpenRequest, services: ServicesDep):
     customer = None
     if body.token:
         from bot.auth import InvalidToken, verify_token
@@ -45,21 +57,24 @@ def open_session(body: SessionOpenRequest, services: Services = Depends(ready_se
         try:
             customer = verify_token(body.token, services.settings)
         except InvalidToken as exc:
-            raise HTTPException(401, detail=f"invalid token: {exc}") from None
+            raise ApiError(401, f"invalid token: {exc}") from None
     return SessionOut(session_id=services.chat.open_session(customer, body.channel), authenticated=customer is not None)
 
 
-@router.post("/chat", response_model=ChatResponse, summary="One chat turn",
-             responses={404: {"description": "unknown session"}, 422: {"description": "empty or too long"}})
-def chat(body: ChatRequest, services: Services = Depends(ready_services), customer: str | None = Depends(current_customer)):
+@router.post("/chat", response_model=ChatResponse, summary="One chat turn", responses=NOT_FOUND_RESPONSES,
+             openapi_extra=OPTIONAL_BEARER)
+def chat(body: ChatRequest, services: ServicesDep, customer: CustomerDep):
     return to_response(run_turn(services, body, customer))
 
 
 @router.post("/chat/stream", summary="One chat turn streamed as server-sent events",
              description="Events: `meta` (session, intent, fraud, warning), `delta` (answer text pieces), "
-                         "`done` (the full ChatResponse). The turn is stored before the first event.")
-def chat_stream(body: ChatRequest, services: Services = Depends(ready_services),
-                customer: str | None = Depends(current_customer)):
+                         "`done` (the full ChatResponse). The turn is stored before the first event.",
+             response_class=StreamingResponse, openapi_extra=OPTIONAL_BEARER,
+             responses={**NOT_FOUND_RESPONSES, 200: {
+                 "description": "The event stream: each event's data is a JSON object",
+                 "content": {"text/event-stream": {"schema": {"type": "object"}}}}})
+def chat_stream(body: ChatRequest, services: ServicesDep, customer: CustomerDep):
     response = to_response(run_turn(services, body, customer))
 
     def events():
@@ -74,8 +89,9 @@ def chat_stream(body: ChatRequest, services: Services = Depends(ready_services),
     return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 
 
-@router.get("/sessions/{session_id}/history", summary="The customer's own transcript")
-def history(session_id: str, services: Services = Depends(ready_services), customer: str | None = Depends(current_customer)):
+@router.get("/sessions/{session_id}/history", response_model=HistoryOut, summary="The customer's own transcript",
+            responses=NOT_FOUND_RESPONSES, openapi_extra=OPTIONAL_BEARER)
+def history(session_id: SessionPath, services: ServicesDep, customer: CustomerDep):
     services.chat.session_for(session_id, customer)
     turns = []
     for turn in services.store.list_turns(session_id):
@@ -88,6 +104,7 @@ def history(session_id: str, services: Services = Depends(ready_services), custo
     return {"session_id": session_id, "turns": turns}
 
 
-@router.post("/sessions/{session_id}/handoff", summary="The customer asks for a human agent")
-def handoff(session_id: str, services: Services = Depends(ready_services), customer: str | None = Depends(current_customer)):
+@router.post("/sessions/{session_id}/handoff", response_model=HandoffOut, summary="The customer asks for a human agent",
+             responses=NOT_FOUND_RESPONSES, openapi_extra=OPTIONAL_BEARER)
+def handoff(session_id: SessionPath, services: ServicesDep, customer: CustomerDep):
     return {"session_id": session_id, "handoff": True, "summary": services.chat.request_handoff(session_id, customer)}

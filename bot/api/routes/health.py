@@ -2,29 +2,44 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from bot.api.deps import get_services
+from bot.api.deps import AnyServicesDep
 from bot.api.metrics import REGISTRY
-from bot.api.services import Services
+from bot.api.schemas import HealthOut, MetaOut, ReadyOut
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", summary="The process is up")
+@router.get("/healthz", response_model=HealthOut, summary="The process is up")
 def healthz():
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Models and index are loaded; 503 with the reason otherwise")
-def readyz(services: Services = Depends(get_services)):
+@router.get("/readyz", response_model=ReadyOut, summary="Models and index are loaded; 503 with the reason otherwise",
+            responses={503: {"model": ReadyOut, "description": "Not ready, with the reason"}})
+def readyz(services: AnyServicesDep):
     if services.ready:
         return {"status": "ready"}
     return JSONResponse({"status": "not ready", "problem": services.problem}, status_code=503)
 
 
-@router.get("/metrics", summary="Prometheus metrics")
+@router.get("/v1/meta", response_model=MetaOut, summary="Chinese names of intents and scam scenarios, for the pages")
+def meta():
+    from bot.fraud.catalogue import load_catalogue
+    from bot.intent.taxonomy import core_intents
+
+    return {"intents": core_intents(),
+            "scenarios": {sid: scenario.name for sid, scenario in load_catalogue().scenarios.items()}}
+
+
+# Mounted only where settings.metrics_enabled (bot/api/app.py).
+metrics_router = APIRouter(tags=["health"])
+
+
+@metrics_router.get("/metrics", summary="Prometheus metrics", response_class=Response,
+                    responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}}})
 def metrics():
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.dialogue.skills.base import SkillResult, Suggestion, TurnContext
-from bot.ledger import LedgerError
-from bot.ledger import quotes
+from bot.ledger import LedgerError, quotes
 
 LOAN_SLOT = "loan"
 
@@ -98,8 +97,8 @@ class HardshipOptionsSkill(_AccountSkill):
         return result
 
 
-def account_skills_for(ledger, retriever=None, today=dt.date.today) -> dict:
-    """Intent → account skill, used by the pipeline when the session is signed in."""
-    bill = BillSkill(ledger, today)
-    return {"repay.amount": bill, "repay.date": bill, "repay.early": PayoffSkill(ledger, today),
-            "repay.overdue": OverdueCostSkill(ledger, today), "repay.hardship": HardshipOptionsSkill(ledger, today)}
+def account_skills_for(ledger, today=dt.date.today) -> dict:
+    """Skill name → account skill; intents.yaml's ``account_skill`` says which intent each serves."""
+    skills = (BillSkill(ledger, today), PayoffSkill(ledger, today), OverdueCostSkill(ledger, today),
+              HardshipOptionsSkill(ledger, today))
+    return {skill.name: skill for skill in skills}

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from bot.dialogue.skills.base import SkillResult, Suggestion, TurnContext
 from bot.dialogue.templates import template
-from bot.intent.taxonomy import display_name
-
-NOT_OFFERED = {"unclear", "out_of_scope", "chitchat.other", "chitchat.greeting", "chitchat.thanks"}
+from bot.intent.taxonomy import IntentSpec, spec_of
 
 
 class ClarifySkill:
     name = "clarify"
 
+    def __init__(self, specs: dict[str, IntentSpec]):
+        self.specs = specs  # which intents are offered as chips, and their names (intents.yaml)
+
     def run(self, ctx: TurnContext) -> SkillResult:
-        options = [display_name(s.intent) for s in ctx.intent.top if s.intent not in NOT_OFFERED][:3]
+        offered = [spec_of(s.intent, self.specs) for s in ctx.intent.top]
+        options = [spec.name for spec in offered if spec.offered_in_clarify][:3]
         options.append("转人工")
         reply = template("clarify") if len(options) > 1 else template("unclear")
         return SkillResult(reply, self.name, quick_replies=options,

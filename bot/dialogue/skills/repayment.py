@@ -17,8 +17,16 @@ from bot.repayment.errors import PlanError
 from bot.repayment.hardship import hardship_options
 from bot.repayment.overdue import OverdueRules, late_payment_table
 from bot.repayment.reader import LoanRequest, question_for, read_loan_request, terms_from_request
-from bot.repayment.render import (early_quote_to_chat, early_quote_to_dict, hardship_to_chat, hardship_to_dict,
-                                  late_table_to_chat, overdue_cost_to_dict, plan_to_chat, plan_to_dict)
+from bot.repayment.render import (
+    early_quote_to_chat,
+    early_quote_to_dict,
+    hardship_to_chat,
+    hardship_to_dict,
+    late_table_to_chat,
+    overdue_cost_to_dict,
+    plan_to_chat,
+    plan_to_dict,
+)
 from bot.repayment.schedule import build_plan
 from bot.repayment.terms import Method
 

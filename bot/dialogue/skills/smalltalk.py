@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from bot.dialogue.skills.base import SkillResult, Suggestion, TurnContext
 from bot.dialogue.templates import template
+from bot.intent.taxonomy import IntentSpec, spec_of
 
-TEMPLATE_BY_INTENT = {
-    "chitchat.greeting": "greeting",
-    "chitchat.thanks": "thanks",
-    "chitchat.other": "chitchat",
-    "out_of_scope": "out_of_scope",
-    "unclear": "unclear",
-}
 STARTERS = ["怎么借款", "怎么还款", "提前还款", "借2万分12期每月还多少", "转人工"]
 
 
 class SmallTalkSkill:
     name = "smalltalk"
 
+    def __init__(self, specs: dict[str, IntentSpec]):
+        self.specs = specs  # each intent's template (models/intent/intents.yaml)
+
     def run(self, ctx: TurnContext) -> SkillResult:
-        key = TEMPLATE_BY_INTENT.get(ctx.intent.intent, "unclear")
+        key = spec_of(ctx.intent.intent, self.specs).template or "unclear"
         reply = template(key, ctx.state.turns)
         quick = STARTERS if key in ("greeting", "unclear", "out_of_scope") else []
         return SkillResult(reply, self.name, quick_replies=quick,

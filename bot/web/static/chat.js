@@ -501,7 +501,7 @@
   const { row: welcome, body: welcomeBody } = botRow("bot");
   welcomeBody.append(el("div", { class: "bubble" }, WELCOME), quickReplies(WELCOME_CHIPS));
   addNode(welcome);
-  restoreHistory().finally(() => {
+  Promise.all([Finbot.loadNames(), restoreHistory()]).finally(() => {
     document.body.dataset.ready = "true";
   });
 })();

@@ -150,26 +150,30 @@ const Finbot = (() => {
     if (buffer.trim()) dispatch(buffer);
   }
 
-  /** Chinese names of the fraud scenarios (ids shared with the detector's catalogue). */
-  const SCENARIO_ZH = {
-    upfront_fee_loan: "贷前收费（解冻费/保证金）",
-    fake_customer_service: "冒充客服/退款理赔",
-    student_loan_cancel: "注销校园贷",
-    credit_repair: "征信修复/洗白",
-    debt_relief_agent: "代理维权/停息挂账",
-    impersonate_authority: "冒充公检法",
-    task_rebate: "刷单返利",
-    fake_investment: "虚假投资理财",
-    verification_code: "索要验证码/密码",
-    screen_share: "屏幕共享/远程控制",
-    impersonate_acquaintance: "冒充熟人/领导",
-  };
+  /** Chinese names of intents and scam scenarios, from the API (GET /v1/meta): the taxonomy and the
+   * scam catalogue are the one place for them. Until they arrive (or if they cannot), ids show as is. */
+  const NAMES = { intents: {}, scenarios: {} };
+
+  async function loadNames() {
+    try {
+      const meta = await requestJson("/v1/meta");
+      NAMES.intents = meta.intents || {};
+      NAMES.scenarios = meta.scenarios || {};
+    } catch (error) {
+      console.warn("names not loaded", error);
+    }
+  }
 
   const LEVEL_ZH = { none: "无风险", notice: "提示", warning: "警示", critical: "高风险" };
 
   function scenarioName(id) {
     if (!id) return "";
-    return SCENARIO_ZH[id] || String(id);
+    return NAMES.scenarios[id] || String(id);
+  }
+
+  function intentName(id) {
+    if (!id) return "";
+    return NAMES.intents[id] || String(id);
   }
 
   /** "2026-05-01T08:03:09Z" → "16:03" (local time) today, otherwise "5月1日 16:03". */
@@ -207,6 +211,6 @@ const Finbot = (() => {
 
   return {
     warningBody, el, append, fromTemplate, ApiError, request, requestJson, readEventStream, chineseMessageFor,
-    scenarioName, LEVEL_ZH, shortTime, percent, yuan, NETWORK_MESSAGE,
+    scenarioName, intentName, loadNames, LEVEL_ZH, shortTime, percent, yuan, NETWORK_MESSAGE,
   };
 })();

@@ -7,23 +7,12 @@
 "use strict";
 
 (() => {
-  const { el, requestJson, shortTime, scenarioName, LEVEL_ZH, yuan, percent } = Finbot;
+  const { el, requestJson, shortTime, scenarioName, intentName, loadNames, LEVEL_ZH, yuan, percent } = Finbot;
 
   const KEY_STORAGE = "finbot.console.agentKey";
   const POLL_MS = 3000;
   const RISKY = new Set(["warning", "critical"]);
 
-  const INTENT_ZH = {
-    "loan.apply": "借款申请", "loan.rejected": "审核不通过", "loan.disbursement": "放款到账", "loan.cancel": "取消借款",
-    "loan.rate": "利率利息", "loan.fee": "手续费", "limit.query": "额度查询", "limit.increase": "提额",
-    "limit.decrease": "降额冻结", "repay.how": "怎么还款", "repay.date": "还款日", "repay.amount": "本期应还",
-    "repay.plan": "分期试算", "repay.early": "提前还款", "repay.failed": "扣款失败", "repay.card": "换卡绑卡",
-    "repay.overdue": "逾期罚息", "repay.hardship": "还款困难", "account.login": "注册登录", "account.verify": "实名认证",
-    "account.update": "修改资料", "account.close": "注销", "credit.report": "征信查询", "credit.dispute": "征信异议",
-    "promo.coupon": "优惠券", "document.proof": "结清证明", "collection.complaint": "催收投诉", "complaint": "投诉",
-    "human.agent": "转人工", "fraud.report": "疑似诈骗", "chitchat.greeting": "问候", "chitchat.thanks": "感谢",
-    "chitchat.other": "闲聊", "out_of_scope": "超出范围", "unclear": "意图不明",
-  };
   const ROLE_ZH = { customer: "客户", bot: "智能客服", agent: "坐席" };
   const REASON_ZH = { requested: "客户要求", low_confidence: "连续未识别", fraud: "反诈高风险" };
   const STATUS_ZH = { active: "进行中", with_agent: "人工处理中", closed: "已结束" };
@@ -65,11 +54,6 @@
   let suggestionsSignature = "";
   let inserted = null; // {id, text}: the suggestion last inserted into the reply box
   const sessionRisk = new Map(); // session id → highest fraud level seen in alerts
-
-  function intentName(id) {
-    if (!id) return "";
-    return INTENT_ZH[id] || String(id);
-  }
 
   // --- API -----------------------------------------------------------------------------------
   class KeyRejected extends Error {}
@@ -576,6 +560,8 @@
   }
 
   // --- start ---------------------------------------------------------------------------------------
-  if (agentKey) enter(agentKey);
-  else keyInput.focus();
+  loadNames().finally(() => {
+    if (agentKey) enter(agentKey);
+    else keyInput.focus();
+  });
 })();
