@@ -73,12 +73,13 @@ def issue_token(
     ``settings`` defaults to :func:`bot.settings.get_settings`."""
     if not isinstance(customer_id, str) or not customer_id.strip():
         raise ValueError("customer_id must be a non-empty string")
+    limits = _settings(settings)
     if ttl is None:
-        ttl = _settings(settings).token_ttl_seconds
+        ttl = limits.token_ttl_seconds
     if ttl <= 0:
         raise ValueError("ttl must be a positive number of seconds")
-    if ttl > _settings(settings).token_max_ttl_seconds:
-        raise ValueError(f"ttl over the longest token lifetime ({_settings(settings).token_max_ttl_seconds} s)")
+    if ttl > limits.token_max_ttl_seconds:
+        raise ValueError(f"ttl over the longest token lifetime ({limits.token_max_ttl_seconds} s)")
     issued_at = int(time.time() if now is None else now)
     payload = {"sub": customer_id, "iat": issued_at, "exp": issued_at + int(ttl)}
     signing_input = _b64encode(_json(_HEADER)) + "." + _b64encode(_json(payload))

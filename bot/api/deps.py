@@ -9,7 +9,6 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from bot.api.errors import ApiError
-from bot.api.guards import agent_key_valid
 from bot.api.services import Services
 
 # Declared as security schemes so that /docs and the OpenAPI schema show how to authenticate.
@@ -45,13 +44,10 @@ def current_customer(request: Request, services: Annotated[Services, Depends(get
         raise ApiError(401, f"invalid token: {exc}") from None
 
 
-def require_agent(services: Annotated[Services, Depends(get_services)],
-                  key: Annotated[str | None, Security(agent_key_header)] = None) -> str:
-    """Agent endpoints (transcripts, suggestions, queue) need the agent key: customers never get them.
-    The request guard checks the same key before the body is read (bot/api/guards.py)."""
-    if not agent_key_valid(key, services.settings):
-        raise ApiError(401, "agent endpoints need a valid X-Agent-Key header", "请先以客服身份登录。")
-    return "agent"
+def agent_key(key: Annotated[str | None, Security(agent_key_header)] = None) -> str | None:
+    """Declares the agent key on the agent routes, so /docs and the OpenAPI schema show it. The key is
+    checked once, by the request guard, before the body is read (bot/api/guards.py)."""
+    return key
 
 
 ServicesDep = Annotated[Services, Depends(ready_services)]

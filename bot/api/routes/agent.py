@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from bot.api.deps import ServicesDep, require_agent
+from bot.api.deps import ServicesDep, agent_key
 from bot.api.errors import AUTH_RESPONSES, ERROR_RESPONSES, NOT_FOUND_RESPONSES, ApiError
+from bot.api.guards import AGENT_PREFIX
 from bot.api.schemas import (
     AgentReplyRequest,
     AlertsOut,
@@ -24,7 +25,8 @@ from bot.api.schemas import (
 )
 from bot.api.services import Services
 
-router = APIRouter(prefix="/v1/agent", tags=["agent"], dependencies=[Depends(require_agent)],
+# The guard checks the key on every path under AGENT_PREFIX: the router must live there.
+router = APIRouter(prefix=AGENT_PREFIX.rstrip("/"), tags=["agent"], dependencies=[Depends(agent_key)],
                    responses={**ERROR_RESPONSES, **AUTH_RESPONSES})
 SessionPath = Annotated[SessionId, Path(description="The session id (32 hex digits)")]
 IdPath = Annotated[RowId, Path(description="A positive 64-bit id")]

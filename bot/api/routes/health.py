@@ -27,12 +27,13 @@ def readyz(services: AnyServicesDep):
 
 
 @router.get("/v1/meta", response_model=MetaOut, summary="Chinese names of intents and scam scenarios, for the pages")
-def meta():
+def meta(services: AnyServicesDep):
     from bot.fraud.catalogue import load_catalogue
     from bot.intent.taxonomy import core_intents
 
-    return {"intents": core_intents(),
-            "scenarios": {sid: scenario.name for sid, scenario in load_catalogue().scenarios.items()}}
+    # The detector's catalogue once the service is ready; read from its file only before that.
+    catalogue = services.fraud.catalogue if services.fraud is not None else load_catalogue()
+    return {"intents": core_intents(), "scenarios": {sid: scenario.name for sid, scenario in catalogue.scenarios.items()}}
 
 
 # Mounted only where settings.metrics_enabled (bot/api/app.py).
