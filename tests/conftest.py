@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import PROJECT_ROOT, get_settings
+from tests.databases import backend, postgresql_backend, sqlite_backend  # noqa: F401  (fixtures)
 
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 

@@ -109,8 +109,8 @@ class Pipeline:
     def turn(self, state: SessionState, message: str) -> TurnResult:
         text = normalize(message)
         intent_job = _BESIDE.submit(self.intents.classify, text)  # the two models run side by side
-        query_vector = self.retriever.embed(text)  # one backbone pass, shared by fraud screen and retrieval
-        fraud = self.fraud.assess(message, embedding=query_vector)
+        query_vector = self.retriever.embed(text)  # one backbone pass for every retrieval of this turn
+        fraud = self.fraud.assess(message)
         intent = intent_job.result()
         products = product_names().find(text)  # 借呗、微粒贷…: ours, or another lender's
         skill = self.route(state, text, intent, fraud, products.other_only)

@@ -46,7 +46,7 @@ def train_fraud() -> None:
         manifest = artefact.build(settings, force=True)
     except TrainingDataError as error:
         raise typer.BadParameter(str(error)) from error
-    summary = {key: manifest[key] for key in ("backbone", "train_file", "train_sha256", "labels", "examples", "training_accuracy")}
+    summary = {key: manifest[key] for key in ("features", "regularisation_c", "train_file", "train_sha256", "labels", "examples", "training_accuracy")}
     typer.echo(json.dumps({"path": str(settings.fraud_model_dir), **summary}, ensure_ascii=False, indent=2))
 
 

@@ -37,8 +37,6 @@ import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
-
 from bot.artifacts import ArtifactError
 from bot.fraud.catalogue import NONE_LABEL, Catalogue, load_catalogue
 from bot.fraud.classifier import FraudClassifier, load_classifier
@@ -118,7 +116,7 @@ class FraudDetector:
         if not use_classifier:
             return cls(catalogue, None, "classifier disabled")
         try:
-            classifier = load_classifier(settings.fraud_model_dir, settings)
+            classifier = load_classifier(settings.fraud_model_dir)
         except ArtifactError as error:
             return cls(catalogue, None, str(error))
         return cls(catalogue, classifier)
@@ -127,17 +125,16 @@ class FraudDetector:
     def stages(self) -> str:
         return PATTERNS_AND_CLASSIFIER if self.classifier is not None else PATTERNS_ONLY
 
-    def assess(self, text: str, embedding: np.ndarray | None = None) -> FraudAssessment:
-        """Assess one message; ``embedding`` is its backbone query embedding when already computed."""
-        return self.assess_many([text], None if embedding is None else np.asarray(embedding)[None, :])[0]
+    def assess(self, text: str) -> FraudAssessment:
+        """Assess one message."""
+        return self.assess_many([text])[0]
 
-    def assess_many(self, texts: list[str], embeddings: np.ndarray | None = None) -> list[FraudAssessment]:
-        """Assessments of a batch (the classifier encodes the batch at once, unless given ``embeddings``)."""
+    def assess_many(self, texts: list[str]) -> list[FraudAssessment]:
+        """Assessments of a batch (the classifier reads the batch as one sparse matrix)."""
         live = [i for i, text in enumerate(texts) if text and text.strip()]
         probabilities: dict[int, dict[str, float]] = {}
         if self.classifier is not None and live:
-            given = None if embeddings is None else np.asarray(embeddings)[live]
-            rows = self.classifier.probabilities([texts[i] for i in live], given)
+            rows = self.classifier.probabilities([texts[i] for i in live])
             probabilities = dict(zip(live, rows))
         results = []
         for index, text in enumerate(texts):

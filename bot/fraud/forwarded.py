@@ -37,8 +37,15 @@ class PastedMessage:
 
     @property
     def advertising(self) -> bool:
-        """A pasted advert or notice: an unsubscribe footer, or marketing words from a sender."""
-        return self.pasted and ("unsubscribe" in self.signs or len(self.marketing_terms) >= 2)
+        """An advert or notice: an unsubscribe footer, or two marketing words from a sender — pasted,
+        or in the sender's voice (尊敬的用户…): operators' and shops' long promotions often carry
+        neither a signature nor a link, and the n-gram classifier took 60 % of its real-SMS false
+        alarms from them (telecom dev: 6.9 % → 4.5 %, recall 96.0 % → 95.9 %, own dev unchanged).
+        Only the demotion in bot.fraud.detector reads this; routing to the forwarded-message answer
+        still needs :attr:`pasted`, so a customer's own 感谢您…优惠活动 question is not treated as pasted."""
+        if "unsubscribe" in self.signs:
+            return True
+        return len(self.marketing_terms) >= 2 and (self.pasted or "sender_voice" in self.signs)
 
 
 @dataclass(frozen=True)

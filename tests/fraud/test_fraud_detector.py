@@ -1,4 +1,4 @@
-"""The full detector (lexicon + classifier on the backbone), its fallback, and its artefact checks."""
+"""The full detector (lexicon + n-gram classifier), its fallback, and its artefact checks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from conftest import MUST_FIRE, MUST_STAY_QUIET, SHORT_SCAMS
 
 from bot.artifacts import MANIFEST, ArtifactError
-from bot.fraud.classifier import MODEL_FILE, TRAIN_FILE, check_classifier, encode, read_training_file
+from bot.fraud.classifier import MODEL_FILE, TRAIN_FILE, check_classifier, read_training_file
 from bot.fraud.detector import FraudDetector
 
 pytestmark = pytest.mark.slow
@@ -36,18 +36,19 @@ def test_a_customer_asking_many_things_still_gets_the_warning(fraud_detector):
     assert assessment.level == "critical" and assessment.scenario in ("student_loan_cancel", "fake_customer_service")
 
 
-def test_batch_and_single_agree_and_a_given_embedding_is_used(fraud_detector):
+def test_batch_and_single_agree(fraud_detector):
     texts = ["客服让我把收到的验证码发给他", "提前还款有违约金吗", ""]
     batch = fraud_detector.assess_many(texts)
     single = [fraud_detector.assess(text) for text in texts]
     assert [a.level for a in batch] == [a.level for a in single]
+    assert [a.score for a in batch] == pytest.approx([a.score for a in single], abs=1e-9)
     assert batch[2].level == "none"
-    embedding = encode(fraud_detector.classifier.encoder, [texts[0]])[0]
-    with_embedding = fraud_detector.assess(texts[0], embedding=embedding)
-    assert with_embedding.score == pytest.approx(single[0].score, abs=1e-4)
-    # A different embedding changes the classifier's part: the embedding really is used.
-    other = encode(fraud_detector.classifier.encoder, ["今天天气怎么样"])[0]
-    assert fraud_detector.assess(texts[0], embedding=other).classifier_probability < with_embedding.classifier_probability
+
+
+def test_the_classifier_reads_traditional_and_full_width_text_as_simplified(fraud_detector):
+    simplified = fraud_detector.classifier.probabilities(["客服说要先交解冻费才能放款"])[0]
+    traditional = fraud_detector.classifier.probabilities(["客服說要先交解凍費才能放款"])[0]
+    assert traditional == pytest.approx(simplified, abs=1e-9)
 
 
 def test_without_a_classifier_the_lexicon_stage_runs_and_says_so(settings, tmp_path):
@@ -59,13 +60,13 @@ def test_without_a_classifier_the_lexicon_stage_runs_and_says_so(settings, tmp_p
     assert assessment.level == "warning" and assessment.classifier_probability is None
 
 
-def test_the_manifest_records_backbone_and_training_file(fraud_detector, settings):
-    manifest = check_classifier(settings.fraud_model_dir, settings)
+def test_the_manifest_records_features_and_training_file(fraud_detector, settings):
+    manifest = check_classifier(settings.fraud_model_dir)
     from bot.artifacts import sha256_file
-    from bot.backbone import resolve_backbone
+    from bot.fraud.classifier import FEATURES
 
     assert manifest["train_sha256"] == sha256_file(TRAIN_FILE)
-    assert manifest["backbone"] == resolve_backbone(settings).model_id
+    assert manifest["features"] == FEATURES
     assert MODEL_FILE in manifest["files"]
     assert set(manifest["labels"]) == {"none", *fraud_detector.catalogue.scenarios}
 
@@ -81,22 +82,22 @@ def test_a_changed_training_file_makes_the_model_stale(model_copy, settings, tmp
     changed = tmp_path / "train.jsonl"
     changed.write_text(TRAIN_FILE.read_text(encoding="utf-8") + '{"text": "新的一行", "label": "none"}\n', encoding="utf-8")
     with pytest.raises(ArtifactError, match="stale.*changed since it was trained"):
-        check_classifier(model_copy, settings, changed)
+        check_classifier(model_copy, changed)
 
 
-def test_another_backbone_makes_the_model_stale(model_copy, settings):
+def test_other_features_make_the_model_stale(model_copy):
     manifest = json.loads((model_copy / MANIFEST).read_text(encoding="utf-8"))
-    manifest["backbone"] = "someone/else-small"
+    manifest["features"] = "e5-embeddings"
     (model_copy / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-    with pytest.raises(ArtifactError, match="trained on backbone 'someone/else-small'"):
-        check_classifier(model_copy, settings)
+    with pytest.raises(ArtifactError, match="built with features 'e5-embeddings'"):
+        check_classifier(model_copy)
 
 
-def test_a_corrupt_model_file_is_refused(model_copy, settings):
+def test_a_corrupt_model_file_is_refused(model_copy):
     with open(model_copy / MODEL_FILE, "ab") as handle:
         handle.write(b"\0")
     with pytest.raises(ArtifactError, match="corrupt"):
-        check_classifier(model_copy, settings)
+        check_classifier(model_copy)
 
 
 def test_training_data_volume_and_labels(catalogue):
@@ -130,3 +131,25 @@ def test_a_scam_told_without_the_lexicons_words_relies_on_the_classifier(fraud_d
     assert assessment.pattern_score < catalogue.scoring.lexicon_alone
     assert assessment.classifier_probability >= catalogue.scoring.classifier_alone
     assert assessment.alert and assessment.score >= assessment.classifier_probability
+
+
+OPERATOR_PROMOTION = ("尊敬的用户您好！感谢您一直以来的支持，本月起办理5G畅享套餐即送每月20G流量，"
+                      "老用户专享话费立减活动限时开启，下载掌上营业厅客户端立即办理。")
+PASTED_SCAM = ("尊敬的用户您好！您的贷款已审批通过，因银行卡号填写错误资金被冻结，"
+               "请立即缴纳解冻费转入安全账户，否则后果自负。")
+
+
+def test_an_advert_in_the_senders_voice_is_read_as_advertising():
+    from bot.fraud.forwarded import load_rules
+
+    promotion = load_rules().inspect(OPERATOR_PROMOTION)
+    assert promotion.advertising and not promotion.pasted  # no signature, footer or link
+    question = load_rules().inspect("我想问下你们的优惠活动还有吗")
+    assert not question.advertising  # marketing words, but the customer's own voice
+
+
+def test_an_advert_never_warns_on_the_classifier_alone_but_a_scam_in_the_same_voice_does(fraud_detector):
+    promotion = fraud_detector.assess(OPERATOR_PROMOTION)
+    assert promotion.level in ("none", "notice"), promotion
+    scam = fraud_detector.assess(PASTED_SCAM)
+    assert scam.level in ("warning", "critical") and scam.scenario == "upfront_fee_loan", scam

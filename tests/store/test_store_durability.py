@@ -1,5 +1,5 @@
 """An acknowledged turn survives the death of the process, and writes from many threads (and
-several connections) all land.
+several connections) all land — on SQLite and on PostgreSQL (tests/databases.py).
 
 A SIGKILL loses whatever the process had not yet handed to the operating system; what this shows
 is that add_turn hands the committed turn over before it returns. synchronous=FULL (checked in
@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from bot.settings import PROJECT_ROOT
 from bot.store import ConversationStore
@@ -24,8 +25,8 @@ CHILD = r"""
 import os, signal, sys
 from bot.store import ConversationStore
 
-db_path, session_id, mode = sys.argv[1], sys.argv[2], sys.argv[3]
-store = ConversationStore.open(f"sqlite:///{db_path}")
+url, session_id, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+store = ConversationStore.open(url)
 n = 0
 while True:
     n += 1
@@ -37,38 +38,37 @@ while True:
 """
 
 
-def run_child(db_path, session_id, mode):
-    return subprocess.Popen([sys.executable, "-c", CHILD, str(db_path), session_id, mode],
+def run_child(url, session_id, mode):
+    return subprocess.Popen([sys.executable, "-c", CHILD, url, session_id, mode],
                             cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def new_session(db_path):
-    with ConversationStore.open(f"sqlite:///{db_path}") as store:
+def new_session(url):
+    with ConversationStore.open(url) as store:
         return store.create_session("C20240001", "app")["id"]
 
 
-def test_a_turn_survives_sigkill_right_after_add_turn_returns(tmp_path):
-    db_path = tmp_path / "finbot.sqlite3"
-    session_id = new_session(db_path)
-    child = run_child(db_path, session_id, "self")
+def test_a_turn_survives_sigkill_right_after_add_turn_returns(backend):
+    session_id = new_session(backend.url)
+    child = run_child(backend.url, session_id, "self")
     out, err = child.communicate(timeout=60)
     assert child.returncode == -signal.SIGKILL, err
     [turn_id] = [int(line) for line in out.split()]
-    # The turn was never checkpointed into the main file: reopening must recover it from the WAL.
-    wal = db_path.with_name(db_path.name + "-wal")
-    assert wal.exists() and wal.stat().st_size > 0
+    if backend.dialect == "sqlite":
+        # The turn was never checkpointed into the main file: reopening must recover it from the WAL.
+        wal = Path(backend.path + "-wal")
+        assert wal.exists() and wal.stat().st_size > 0
 
-    with ConversationStore.open(f"sqlite:///{db_path}") as store:
+    with ConversationStore.open(backend.url) as store:
         turn = store.get_turn(turn_id)
         assert turn["session_id"] == session_id
         assert turn["text"] == "第1次确认还款，手机138****5678"
         assert store.get_session(session_id)["turn_count"] == 1
 
 
-def test_every_acknowledged_turn_survives_a_kill_in_the_middle_of_writing(tmp_path):
-    db_path = tmp_path / "finbot.sqlite3"
-    session_id = new_session(db_path)
-    child = run_child(db_path, session_id, "loop")
+def test_every_acknowledged_turn_survives_a_kill_in_the_middle_of_writing(backend):
+    session_id = new_session(backend.url)
+    child = run_child(backend.url, session_id, "loop")
     acknowledged = []
     for line in child.stdout:  # let it write for a while, then kill it mid-stream
         acknowledged.append(int(line))
@@ -79,14 +79,14 @@ def test_every_acknowledged_turn_survives_a_kill_in_the_middle_of_writing(tmp_pa
     acknowledged += [int(line) for line in rest.split()]
     assert child.returncode == -signal.SIGKILL
 
-    with ConversationStore.open(f"sqlite:///{db_path}") as store:
+    with ConversationStore.open(backend.url) as store:
         stored = [turn["id"] for turn in store.list_turns(session_id)]
     assert set(acknowledged) <= set(stored)
     assert len(stored) - len(acknowledged) <= 1  # at most the one being written when killed
 
 
-def test_concurrent_writes_from_threads_sharing_one_store(tmp_path):
-    with ConversationStore.open(f"sqlite:///{tmp_path}/finbot.sqlite3") as store:
+def test_concurrent_writes_from_threads_sharing_one_store(backend):
+    with ConversationStore.open(backend.url) as store:
         sessions = [store.create_session(f"C{i:05d}", "app")["id"] for i in range(4)]
         threads, per_thread = 8, 30
 
@@ -114,8 +114,8 @@ def test_concurrent_writes_from_threads_sharing_one_store(tmp_path):
         assert overall["used"] == overall["rejected"] == threads * per_thread // 2
 
 
-def test_concurrent_writes_through_two_connections_to_one_file(tmp_path):
-    url = f"sqlite:///{tmp_path}/finbot.sqlite3"
+def test_concurrent_writes_through_two_connections_to_one_database(backend):
+    url = backend.url
     with ConversationStore.open(url) as first, ConversationStore.open(url) as second:
         session_id = first.create_session("C00001", "app")["id"]
         start = threading.Barrier(6)

@@ -4,7 +4,6 @@ alerts, the access log, and the errors callers rely on."""
 from __future__ import annotations
 
 import re
-import sqlite3
 from decimal import Decimal
 
 import pytest
@@ -16,23 +15,10 @@ NAME_TEXT = "我叫张三"
 
 
 @pytest.fixture
-def db_path(tmp_path):
-    return tmp_path / "data" / "finbot.sqlite3"
-
-
-@pytest.fixture
-def store(db_path):
-    with ConversationStore.open(f"sqlite:///{db_path}") as opened:
+def store(backend):
+    """The store on each backend in turn (tests/store/conftest.py: SQLite, then PostgreSQL)."""
+    with ConversationStore.open(backend.url) as opened:
         yield opened
-
-
-def raw_rows(db_path, sql):
-    """The table as it is on disk, read past the store with a plain sqlite3 connection."""
-    connection = sqlite3.connect(db_path)
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,7 +107,7 @@ def test_list_sessions_for_the_console(store):
 
 # ---------------------------------------------------------------------------------------------
 # Masking is enforced on what reaches the disk
-def test_personal_data_is_masked_in_every_stored_table(store, db_path):
+def test_personal_data_is_masked_in_every_stored_table(store, backend):
     session = store.create_session("C20240001", "app")
     turn = store.add_turn(session["id"], "customer", f"{NAME_TEXT}，手机{PHONE}，借2万",
                           intent="repayment.plan", confidence=0.9,
@@ -139,15 +125,15 @@ def test_personal_data_is_masked_in_every_stored_table(store, db_path):
 
     everything = ""
     for table in ("sessions", "turns", "suggestions", "feedback", "alerts", "access_log"):
-        everything += repr(raw_rows(db_path, f"SELECT * FROM {table}"))
+        everything += repr(backend.raw_rows(f"SELECT * FROM {table}"))
     assert PHONE not in everything
     assert "张三" not in everything
     assert "eyJabcdefgh" not in everything
     assert "138****5678" in everything and "我叫张*" in everything
     # the access log keeps only the masked customer id
-    assert raw_rows(db_path, "SELECT customer FROM access_log") == [("C2******1",)]
+    assert backend.raw_rows("SELECT customer FROM access_log") == [("C2******1",)]
     # amounts and numbers that are not personal data are stored as given
-    [(data,)] = raw_rows(db_path, "SELECT data_json FROM turns")
+    [(data,)] = backend.raw_rows("SELECT data_json FROM turns")
     assert '"amount":20000' in data and '"phone_number":"138****5678"' in data
 
 
