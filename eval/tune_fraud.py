@@ -77,8 +77,7 @@ def as_dicts(matrix: np.ndarray, order: list[str]) -> list[dict[str, float]]:
 def detection_rates(detector: FraudDetector, texts: list[str], labels: list[str],
                     probabilities: list[dict[str, float]]) -> tuple[float, float]:
     """Recall on the scams and false-alarm rate on the ordinary texts."""
-    alerts = [detector._as_pasted(detector._fuse(detector.matcher.score(text), row), detector.forwarded.inspect(text)).alert
-              for text, row in zip(texts, probabilities)]
+    alerts = [detector.judge(text, row).alert for text, row in zip(texts, probabilities)]
     scams = [alert for alert, label in zip(alerts, labels) if label != NONE_LABEL]
     ordinary = [alert for alert, label in zip(alerts, labels) if label == NONE_LABEL]
     return float(np.mean(scams)) if scams else float("nan"), float(np.mean(ordinary)) if ordinary else float("nan")

@@ -31,7 +31,7 @@ _TOP_LEVEL_FIELDS = {"version", "roles", "scoring", "warning_actions", "common_s
 _SCENARIO_FIELDS = {"name", "level", "signals", "patterns", "benign", "critical_when", "warning"}
 _PATTERN_FIELDS = {"all_of", "weight", "role"}
 _SCORING_FIELDS = {"role_cap", "synergy", "half_score", "levels", "classifier_weight", "lexicon_alone", "classifier_veto",
-                   "classifier_alone"}
+                   "classifier_alone", "classifier_alone_min_chars", "advert_classifier_min"}
 # The only placeholder a warning may use: the lender's official hotline.
 _WARNING_PLACEHOLDERS = {"hotline"}
 
@@ -71,7 +71,9 @@ class Scoring:
     classifier_weight: float
     lexicon_alone: float  # a lexicon score that warns on its own ...
     classifier_veto: float  # ... unless the classifier's scam probability is below this
-    classifier_alone: float  # a classifier scam probability that warns on its own
+    classifier_alone: float  # a classifier scam probability that warns on its own ...
+    classifier_alone_min_chars: int  # ... in a message of at least this many characters
+    advert_classifier_min: float  # an advert warns only with the lexicon and at least this probability
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,8 @@ def _parse_scoring(body: Any, where: str) -> Scoring:
         lexicon_alone=number("lexicon_alone", body.get("lexicon_alone"), 0.0, 1.0),
         classifier_veto=number("classifier_veto", body.get("classifier_veto"), 0.0, 1.0),
         classifier_alone=number("classifier_alone", body.get("classifier_alone"), 0.0, 1.0),
+        classifier_alone_min_chars=int(number("classifier_alone_min_chars", body.get("classifier_alone_min_chars"), 0, 1000)),
+        advert_classifier_min=number("advert_classifier_min", body.get("advert_classifier_min"), 0.0, 1.0),
     )
     if scoring.notice >= scoring.warning:
         raise CatalogueError(f"{where}: field 'scoring.levels': notice must be below warning")

@@ -16,12 +16,16 @@ The rule, in one place (weights and thresholds live in the catalogue's ``scoring
   Short messages (屏幕共享, 要我报验证码) give the classifier too little text, and it leans to
   "ordinary" on them; the lexicon is sure of such words, and only a classifier that is all but
   certain the message is ordinary overrules it.
-* and: when ``q ≥ scoring.classifier_alone`` (0.9), the risk score is at least ``q``. A customer's
+* and: when ``q ≥ scoring.classifier_alone`` (0.9) and the message has at least
+  ``scoring.classifier_alone_min_chars`` (6) characters, the risk score is at least ``q``. A customer's
   own account of a scam often uses none of the lexicon's words ("他说先打一笔钱过去证明还款能力"),
   and then ``p = 0`` and the fused score could never reach a warning however sure the classifier
   is. At 0.9, on cross-validated predictions for the training file, it recovers 36 of the 77
   scams missed without it for one more false alarm in 2,479 ordinary lines, and adds none on the
   ordinary utterances of the intent data (0.8 adds four there).
+* but: a forwarded advert or notice (bot/fraud/forwarded.py) reaches a warning only when both
+  stages say "scam": ``p ≥ scoring.lexicon_alone`` and ``q ≥ scoring.advert_classifier_min``
+  (0.5); otherwise it gets at most a notice.
 * scenario ``= argmax_s (1 − w) · p_s + w · P(s)``.
 * level: score < ``levels.notice`` → none; < ``levels.warning`` → notice; otherwise the scenario's
   level (``critical`` for scenarios declared critical, or when one of its ``critical_when`` terms,
@@ -141,11 +145,17 @@ class FraudDetector:
             if index not in live:
                 results.append(self._quiet(0.0, 0.0, None))
                 continue
-            assessment = self._fuse(self.matcher.score(text), probabilities.get(index))
-            results.append(self._as_pasted(assessment, self.forwarded.inspect(text)))
+            results.append(self.judge(text, probabilities.get(index)))
         return results
 
-    def _fuse(self, patterns: dict[str, ScenarioScore], probabilities: dict[str, float] | None) -> FraudAssessment:
+    def judge(self, text: str, probabilities: dict[str, float] | None) -> FraudAssessment:
+        """One message's assessment, given the classifier's probabilities for it (None: lexicon only).
+        eval/tune_fraud.py sweeps the scoring values through this with cross-validated probabilities."""
+        assessment = self._fuse(text, self.matcher.score(text), probabilities)
+        return self._as_pasted(assessment, self.forwarded.inspect(text))
+
+    def _fuse(self, text: str, patterns: dict[str, ScenarioScore],
+              probabilities: dict[str, float] | None) -> FraudAssessment:
         scoring = self.catalogue.scoring
         pattern_score = max((s.score for s in patterns.values()), default=0.0)
 
@@ -158,7 +168,7 @@ class FraudDetector:
             score = (1.0 - weight) * pattern_score + weight * scam_probability
             if pattern_score >= scoring.lexicon_alone and scam_probability >= scoring.classifier_veto:
                 score = max(score, pattern_score)
-            if scam_probability >= scoring.classifier_alone:
+            if scam_probability >= scoring.classifier_alone and len(text.strip()) >= scoring.classifier_alone_min_chars:
                 score = max(score, scam_probability)
 
         def scenario_support(scenario_id: str) -> float:
@@ -184,11 +194,15 @@ class FraudDetector:
         return FraudAssessment(level, scenario_id, score, evidence, pattern_score, scam_probability, self.stages)
 
     def _as_pasted(self, assessment: FraudAssessment, pasted: PastedMessage) -> FraudAssessment:
-        """A forwarded advert or notice is judged as a message: it reaches a warning only on the
-        lexicon's evidence (a scam's own words), never on the classifier's impression alone — ads for
-        car insurance, property or loans read like scams to a model trained on customers' stories."""
-        if (pasted.advertising and assessment.alert
-                and assessment.pattern_score < self.catalogue.scoring.lexicon_alone):
+        """A forwarded advert or notice is judged as a message: it reaches a warning only when the
+        lexicon finds a scam's own words *and* the classifier agrees — ads for car insurance,
+        property or loans read like scams to a model trained on customers' stories, and operators'
+        promotions use the lexicon's words (下载客户端, 立即, 点击). Otherwise: a notice."""
+        scoring = self.catalogue.scoring
+        both_stages = (assessment.pattern_score >= scoring.lexicon_alone
+                       and (assessment.classifier_probability is None
+                            or assessment.classifier_probability >= scoring.advert_classifier_min))
+        if pasted.advertising and assessment.alert and not both_stages:
             return replace(assessment, level="notice", pasted=pasted)
         return replace(assessment, pasted=pasted)
 

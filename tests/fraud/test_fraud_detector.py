@@ -153,3 +153,35 @@ def test_an_advert_never_warns_on_the_classifier_alone_but_a_scam_in_the_same_vo
     assert promotion.level in ("none", "notice"), promotion
     scam = fraud_detector.assess(PASTED_SCAM)
     assert scam.level in ("warning", "critical") and scam.scenario == "upfront_fee_loan", scam
+
+
+# The fusion rule on given classifier probabilities (FraudDetector.judge): what the catalogue's
+# scoring says, whatever the trained classifier happens to output for these texts.
+def scam_probabilities(catalogue, scam: float, scenario: str = "upfront_fee_loan") -> dict[str, float]:
+    return {"none": 1.0 - scam, scenario: scam}
+
+
+def test_a_sure_classifier_warns_alone_only_on_a_message_long_enough_to_judge(catalogue):
+    detector = FraudDetector(catalogue, fallback_reason="fusion rule under test")
+    sure = scam_probabilities(catalogue, 0.99)
+    short = detector.judge("贷款", sure)  # two characters: too little text to be sure of
+    assert len("贷款") < catalogue.scoring.classifier_alone_min_chars
+    assert short.pattern_score < catalogue.scoring.lexicon_alone and not short.alert, short
+    told = detector.judge("打电话来的说是银行的 说我的贷款利率可以调低 让我按他说的做", sure)
+    assert told.pattern_score < catalogue.scoring.lexicon_alone and told.alert, told
+
+
+OPERATOR_TOP_UP = ("尊敬的用户，您的积分即将清零，立即下载掌上营业厅客户端，充值50元即送20元话费，"
+                   "点击链接 http://10086.cn/a8 限时活动，回T退订")
+
+
+def test_an_advert_warns_only_when_both_stages_say_scam(catalogue):
+    detector = FraudDetector(catalogue, fallback_reason="fusion rule under test")
+    doubtful = detector.judge(OPERATOR_TOP_UP, scam_probabilities(catalogue, 0.3, "task_rebate"))
+    assert doubtful.pasted.advertising
+    assert doubtful.pattern_score >= catalogue.scoring.lexicon_alone  # the lexicon alone would warn
+    assert doubtful.level == "notice", doubtful
+    agreed = detector.judge(OPERATOR_TOP_UP, scam_probabilities(catalogue, 0.8, "task_rebate"))
+    assert agreed.alert and agreed.scenario == "task_rebate", agreed
+    lexicon_only = FraudDetector(catalogue, fallback_reason="no classifier").judge(OPERATOR_TOP_UP, None)
+    assert lexicon_only.alert  # without a classifier the lexicon is all there is
