@@ -72,7 +72,10 @@ def main() -> None:
     started = time.perf_counter()
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "bot.api.app:create_app", "--factory", "--host",
                                "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                              env={**os.environ, "FINBOT_DATA_DIR": str(data_dir)})
+                              # every simulated customer comes from 127.0.0.1: one client to the
+                              # per-client rate limit (bot/api/guards.py), which would answer 429
+                              env={**os.environ, "FINBOT_DATA_DIR": str(data_dir),
+                                   "FINBOT_RATE_LIMIT": "1000000/minute"})
     url = f"http://127.0.0.1:{port}"
     try:
         while True:

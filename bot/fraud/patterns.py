@@ -164,7 +164,15 @@ class PatternMatcher:
         candidates = hits.signals + [hit for hit in common_signals if hit.term not in own_terms]
         benign_hits = hits.benign + common_benign
         local = _SpanIndex(candidates + benign_hits)
-        counted = [hit for hit in candidates if not local.any_around(hit, _inside) and not words.any_around(hit, _straddles)]
+        # A term counts once: its first occurrence that stands on its own. Later occurrences of a
+        # term already counted are not examined (a long scam script repeats its terms many times).
+        counted: list[_Hit] = []
+        counted_terms: set[str] = set()
+        for hit in candidates:
+            if hit.term in counted_terms or local.any_around(hit, _inside) or words.any_around(hit, _straddles):
+                continue
+            counted_terms.add(hit.term)
+            counted.append(hit)
         # Common signals only amplify a scenario that has evidence of its own.
         if not fired_patterns and not any(hit.entry.owner == scenario_id for hit in counted):
             return None
@@ -173,8 +181,6 @@ class PatternMatcher:
         evidence: list[Evidence] = []
         seen_terms: set[str] = set()
         for hit in counted:
-            if hit.term in seen_terms:
-                continue
             seen_terms.add(hit.term)
             role_sums[hit.entry.role] += hit.entry.weight
             evidence.append(Evidence(hit.start, hit.end, hit.term, hit.entry.role))
