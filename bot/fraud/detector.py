@@ -22,7 +22,8 @@ The rule, in one place (weights and thresholds live in the catalogue's ``scoring
   and then ``p = 0`` and the fused score could never reach a warning however sure the classifier
   is. At 0.9, on cross-validated predictions for the training file, it recovers 36 of the 77
   scams missed without it for one more false alarm in 2,479 ordinary lines, and adds none on the
-  ordinary utterances of the intent data (0.8 adds four there).
+  ordinary utterances of the intent data (0.8 adds four there) — measured with the earlier
+  embedding classifier; `python eval/tune_fraud.py fusion` re-sweeps it for the n-gram one.
 * but: a forwarded advert or notice (bot/fraud/forwarded.py) reaches a warning only when both
   stages say "scam": ``p ≥ scoring.lexicon_alone`` and ``q ≥ scoring.advert_classifier_min``
   (0.5); otherwise it gets at most a notice.
