@@ -111,12 +111,13 @@ def sweep_fusion(train_texts: list[str], train_labels: list[str], dev, customers
 def check_built(dev, customers: list[str]) -> None:
     detector = FraudDetector.load()
     print(f"stages: {detector.stages}")
-    dev_alerts = [a.alert for a in detector.assess_many([e.text for e in dev])]
-    scams = [alert for alert, e in zip(dev_alerts, dev) if e.label != NONE_LABEL]
-    ordinary = [alert for alert, e in zip(dev_alerts, dev) if e.label == NONE_LABEL]
-    print(f"dev: recall {np.mean(scams):.2%} of {len(scams)}, false alarms {sum(ordinary)}/{len(ordinary)}")
-    alarms = [text for text, a in zip(customers, detector.assess_many(customers)) if a.alert]
-    print(f"customers (intent dev, not in training): {len(alarms)}/{len(customers)} alarms")
+    texts, labels = [e.text for e in dev], [e.label for e in dev]
+    recall, false_alarms = detection_rates(detector, texts, labels, detector.classifier.probabilities(texts))
+    n_ordinary = labels.count(NONE_LABEL)
+    print(f"dev: recall {recall:.2%} of {len(labels) - n_ordinary}, false alarms {false_alarms:.2%} of {n_ordinary}")
+    _, alarms = detection_rates(detector, customers, [NONE_LABEL] * len(customers),
+                                detector.classifier.probabilities(customers))
+    print(f"customers (intent dev, not in training): false alarms {alarms:.2%} of {len(customers)}")
 
 
 def main() -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 import pytest
@@ -43,7 +44,9 @@ class Backend:
             return [tuple(row) for row in connection.execute(sql).fetchall()]
 
 
-def _postgres_unavailable() -> str | None:
+@lru_cache(maxsize=1)
+def postgres_unavailable() -> str | None:
+    """Why PostgreSQL tests cannot run here (None when they can); asked once per session."""
     try:
         import psycopg
     except ImportError:
@@ -53,16 +56,6 @@ def _postgres_unavailable() -> str | None:
             return None
     except Exception as error:  # psycopg.OperationalError: no server, wrong database or user
         return f"no PostgreSQL server answers at {POSTGRES_URL} ({str(error).strip().splitlines()[0]})"
-
-
-_UNAVAILABLE: list[str | None] = []
-
-
-def postgres_unavailable() -> str | None:
-    """Why PostgreSQL tests cannot run here (None when they can); asked once per session."""
-    if not _UNAVAILABLE:
-        _UNAVAILABLE.append(_postgres_unavailable())
-    return _UNAVAILABLE[0]
 
 
 @pytest.fixture

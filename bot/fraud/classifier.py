@@ -147,7 +147,9 @@ def train_and_save(out_dir: Path, known_labels: set[str], train_path: Path = TRA
 
     texts, labels = training_set(train_path, known_labels)
     log.info("fitting the fraud classifier on %d texts", len(texts))
-    model = fit(texts, labels)
+    prepared = [prepare(text) for text in texts]  # once: for fitting and for the training accuracy
+    model = make_model()
+    model.fit(prepared, labels)
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -161,7 +163,7 @@ def train_and_save(out_dir: Path, known_labels: set[str], train_path: Path = TRA
         "labels": [str(label) for label in model.classes_],
         "examples": {label: labels.count(label) for label in sorted(set(labels))},
         "regularisation_c": REGULARISATION_C,
-        "training_accuracy": float(model.score([prepare(t) for t in texts], labels)),
+        "training_accuracy": float(model.score(prepared, labels)),
         "sklearn": sklearn.__version__,
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }

@@ -179,9 +179,8 @@ class PatternMatcher:
 
         role_sums: dict[str, float] = defaultdict(float)
         evidence: list[Evidence] = []
-        seen_terms: set[str] = set()
+        seen_terms = set(counted_terms)
         for hit in counted:
-            seen_terms.add(hit.term)
             role_sums[hit.entry.role] += hit.entry.weight
             evidence.append(Evidence(hit.start, hit.end, hit.term, hit.entry.role))
         for pattern, group_hits in fired_patterns:

@@ -157,13 +157,13 @@ def test_an_advert_never_warns_on_the_classifier_alone_but_a_scam_in_the_same_vo
 
 # The fusion rule on given classifier probabilities (FraudDetector.judge): what the catalogue's
 # scoring says, whatever the trained classifier happens to output for these texts.
-def scam_probabilities(catalogue, scam: float, scenario: str = "upfront_fee_loan") -> dict[str, float]:
+def scam_probabilities(scam: float, scenario: str = "upfront_fee_loan") -> dict[str, float]:
     return {"none": 1.0 - scam, scenario: scam}
 
 
 def test_a_sure_classifier_warns_alone_only_on_a_message_long_enough_to_judge(catalogue):
     detector = FraudDetector(catalogue, fallback_reason="fusion rule under test")
-    sure = scam_probabilities(catalogue, 0.99)
+    sure = scam_probabilities(0.99)
     short = detector.judge("贷款", sure)  # two characters: too little text to be sure of
     assert len("贷款") < catalogue.scoring.classifier_alone_min_chars
     assert short.pattern_score < catalogue.scoring.lexicon_alone and not short.alert, short
@@ -177,11 +177,11 @@ OPERATOR_TOP_UP = ("尊敬的用户，您的积分即将清零，立即下载掌
 
 def test_an_advert_warns_only_when_both_stages_say_scam(catalogue):
     detector = FraudDetector(catalogue, fallback_reason="fusion rule under test")
-    doubtful = detector.judge(OPERATOR_TOP_UP, scam_probabilities(catalogue, 0.3, "task_rebate"))
+    doubtful = detector.judge(OPERATOR_TOP_UP, scam_probabilities(0.3, "task_rebate"))
     assert doubtful.pasted.advertising
     assert doubtful.pattern_score >= catalogue.scoring.lexicon_alone  # the lexicon alone would warn
     assert doubtful.level == "notice", doubtful
-    agreed = detector.judge(OPERATOR_TOP_UP, scam_probabilities(catalogue, 0.8, "task_rebate"))
+    agreed = detector.judge(OPERATOR_TOP_UP, scam_probabilities(0.8, "task_rebate"))
     assert agreed.alert and agreed.scenario == "task_rebate", agreed
     lexicon_only = FraudDetector(catalogue, fallback_reason="no classifier").judge(OPERATOR_TOP_UP, None)
     assert lexicon_only.alert  # without a classifier the lexicon is all there is

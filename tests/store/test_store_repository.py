@@ -16,7 +16,7 @@ NAME_TEXT = "我叫张三"
 
 @pytest.fixture
 def store(backend):
-    """The store on each backend in turn (tests/store/conftest.py: SQLite, then PostgreSQL)."""
+    """The store on each backend in turn (tests/databases.py: SQLite, then PostgreSQL)."""
     with ConversationStore.open(backend.url) as opened:
         yield opened
 
