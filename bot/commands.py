@@ -1,4 +1,4 @@
-"""Core commands: build artefacts, report their state, serve the API, chat in the terminal."""
+"""Core commands: build artefacts, report their state, upgrade the database, serve the API."""
 
 from __future__ import annotations
 
@@ -67,8 +67,72 @@ def serve(
     run(settings, settings.host, port or settings.port)
 
 
+# -- finbot db: the conversation database's schema (bot.store.schema_history) --------------------
+db_app = typer.Typer(help="The conversation database (FINBOT_DATABASE_URL): schema migrations.", no_args_is_help=True)
+
+
+def _open_database():
+    from bot.store import DatabaseError, open_database
+
+    try:
+        return open_database()
+    except DatabaseError as error:
+        typer.echo(f"finbot db: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the configured database (FINBOT_DATABASE_URL; empty: the SQLite file under FINBOT_DATA_DIR)
+    to this release's schema, in one transaction. Run it before starting the new release's replicas."""
+    from bot.store import DatabaseError
+    from bot.store.schema_history import describe_revision, upgrade
+
+    with _open_database() as db:
+        try:
+            done = upgrade(db)
+        except DatabaseError as error:
+            typer.echo(f"finbot db upgrade: {error}", err=True)
+            raise typer.Exit(2) from None
+        typer.echo(f"database: {db.target.describe()}")
+        if not done.applied:
+            typer.echo(f"already at revision {describe_revision(done.after)}: nothing to do")
+            return
+        before = "an empty database" if done.before is None and not done.adopted_pre_alembic else \
+            "the schema of the release before migrations" if done.before is None else f"revision {done.before}"
+        typer.echo(f"upgraded from {before} to revision {done.after}:")
+        for revision in done.applied:
+            typer.echo(f"  applied {describe_revision(revision)}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the configured database's schema revision and this release's; exit 1 unless they match."""
+    from bot.store.schema_history import UPGRADE_COMMAND, current_state, describe_revision, head, revisions
+
+    with _open_database() as db:
+        state = current_state(db)
+        typer.echo(f"database: {db.target.describe()}")
+    if state.revision is None:
+        found = ("none (made by the release before schema migrations)" if state.pre_alembic
+                 else "none (brand-new: the first open creates it)" if state.brand_new else "none")
+    elif state.revision in revisions():
+        found = describe_revision(state.revision)
+    else:
+        found = f"{state.revision} (unknown to this release: a newer one migrated it)"
+    typer.echo(f"revision: {found}")
+    typer.echo(f"this release: {describe_revision(head())}")
+    if state.revision != head():
+        if state.revision is None or state.revision in revisions():
+            typer.echo(f"run `{UPGRADE_COMMAND}` to upgrade it")
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer, train: typer.Typer, eval: typer.Typer, index: typer.Typer) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # Alembic chats at INFO on every import and every look at a database; `finbot db` says what it did.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     app.command()(build)
     app.command()(doctor)
     app.command()(serve)
+    app.add_typer(db_app, name="db")

@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     # Runtime data (SQLite database of sessions, turns and feedback; demo ledger).
     data_dir: Path = Field(default=PROJECT_ROOT / "data")
     database_url: str = ""  # empty: sqlite file under data_dir
+    # The store's connection pool, per process: connections kept open, and how many more may be
+    # opened under load (each replica holds at most their sum; size PostgreSQL's max_connections
+    # for all replicas together). A PostgreSQL server that does not answer within the timeout
+    # stops the start-up with a message naming FINBOT_DATABASE_URL.
+    database_pool_size: int = Field(default=5, ge=1, le=100)
+    database_max_overflow: int = Field(default=10, ge=0, le=100)
+    database_connect_timeout_seconds: int = Field(default=5, ge=1, le=60)
 
     # The lender's facts: names, hotline, menu paths, product names (knowledge/company.yaml).
     company_file: Path = Field(default=PROJECT_ROOT / "knowledge" / "company.yaml")

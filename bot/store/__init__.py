@@ -3,8 +3,10 @@
     from bot.store import ConversationStore, NotFound
     store = ConversationStore.open()          # FINBOT_DATABASE_URL, default SQLite under data_dir
 
-``database`` opens a URL (SQLite with WAL and synchronous=FULL, or PostgreSQL through the optional
-psycopg driver) and migrates the schema; ``repository`` is the store the pipeline and API call.
+``schema`` holds the tables (SQLAlchemy Core); ``database`` opens a URL (SQLite with WAL and
+synchronous=FULL, or PostgreSQL through the optional psycopg driver) behind a connection pool;
+``schema_history`` runs the Alembic migrations in ``migrations/`` (``finbot db upgrade``) and checks
+the schema's revision on open; ``repository`` is the store the pipeline and API call.
 Every text is masked for personal data (bot.privacy) before it is written.
 """
 
@@ -14,6 +16,7 @@ from bot.store.repository import (
     ROLES,
     SESSION_STATUSES,
     VERDICTS,
+    ClaimConflict,
     ConversationStore,
     NotFound,
 )
@@ -24,13 +27,14 @@ def open_store(settings=None) -> ConversationStore:
     from bot.settings import get_settings
 
     settings = settings or get_settings()
-    return ConversationStore.open(settings.database_url or None, settings.data_dir)
+    return ConversationStore.open(settings.database_url or None, settings.data_dir, settings)
 
 
 __all__ = [
     "open_store",
     "ConversationStore",
     "NotFound",
+    "ClaimConflict",
     "Database",
     "DatabaseError",
     "DatabaseTarget",

@@ -30,8 +30,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, insert, select, update
+
 from bot.privacy import mask_customer_id, mask_for_log, mask_pii
+from bot.settings import Settings
+from bot.store import schema_history
 from bot.store.database import Database, open_database, utc_now
+from bot.store.schema import access_log, alerts, feedback, sessions, turns
+from bot.store.schema import suggestions as suggestions_table  # "suggestions" is add_suggestions' argument
 
 ROLES = ("customer", "bot", "agent")
 VERDICTS = ("used", "edited", "rejected")
@@ -40,87 +46,6 @@ SESSION_STATUSES = ("active", "with_agent", "closed")
 SESSION_FIELDS = ("state_json", "handoff", "handoff_reason", "handoff_summary_json", "status")
 NO_INTENT = "(none)"  # the feedback report's key for suggestions on turns without an intent
 
-MIGRATIONS: list[tuple[int, list[str]]] = [
-    (1, [
-        """CREATE TABLE sessions (
-            id TEXT PRIMARY KEY,
-            customer_id TEXT,
-            channel TEXT NOT NULL,
-            status TEXT NOT NULL,
-            started_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            last_message_at TEXT,
-            last_intent TEXT,
-            fraud_level TEXT NOT NULL DEFAULT 'none',
-            fraud_scenario TEXT,
-            turn_count INTEGER NOT NULL DEFAULT 0,
-            state_json TEXT,
-            handoff INTEGER NOT NULL DEFAULT 0,
-            handoff_reason TEXT,
-            handoff_summary_json TEXT,
-            handoff_at TEXT
-        )""",
-        "CREATE INDEX sessions_by_activity ON sessions (status, last_message_at)",
-        "CREATE INDEX sessions_by_customer ON sessions (customer_id)",
-        """CREATE TABLE turns (
-            id {id},
-            session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
-            role TEXT NOT NULL CHECK (role IN ('customer', 'bot', 'agent')),
-            text TEXT NOT NULL,
-            intent TEXT,
-            confidence DOUBLE PRECISION,
-            fraud_level TEXT,
-            fraud_scenario TEXT,
-            skill TEXT,
-            data_json TEXT,
-            created_at TEXT NOT NULL
-        )""",
-        "CREATE INDEX turns_by_session ON turns (session_id, id)",
-        """CREATE TABLE suggestions (
-            id {id},
-            turn_id BIGINT NOT NULL REFERENCES turns (id) ON DELETE CASCADE,
-            ordinal INTEGER NOT NULL,
-            text TEXT NOT NULL,
-            confidence DOUBLE PRECISION,
-            source TEXT,
-            why TEXT,
-            kind TEXT,
-            data_json TEXT,
-            created_at TEXT NOT NULL
-        )""",
-        "CREATE INDEX suggestions_by_turn ON suggestions (turn_id)",
-        """CREATE TABLE feedback (
-            id {id},
-            suggestion_id BIGINT NOT NULL REFERENCES suggestions (id) ON DELETE CASCADE,
-            verdict TEXT NOT NULL CHECK (verdict IN ('used', 'edited', 'rejected')),
-            final_text TEXT,
-            agent_id TEXT,
-            created_at TEXT NOT NULL
-        )""",
-        "CREATE INDEX feedback_by_suggestion ON feedback (suggestion_id, id)",
-        """CREATE TABLE alerts (
-            id {id},
-            session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
-            level TEXT NOT NULL,
-            scenario TEXT,
-            text TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            acknowledged INTEGER NOT NULL DEFAULT 0,
-            acknowledged_at TEXT,
-            acknowledged_by TEXT
-        )""",
-        "CREATE INDEX alerts_by_state ON alerts (acknowledged, id)",
-        """CREATE TABLE access_log (
-            id {id},
-            at TEXT NOT NULL,
-            customer TEXT NOT NULL,
-            action TEXT NOT NULL,
-            detail TEXT
-        )""",
-    ]),
-]
-
-
 class NotFound(LookupError):
     """No row with this id: ``kind`` is what was looked for (``"session"``, ``"turn"``…)."""
 
@@ -128,6 +53,24 @@ class NotFound(LookupError):
         super().__init__(f"{kind} {key!r} not found")
         self.kind = kind
         self.key = key
+
+
+class ClaimConflict(RuntimeError):
+    """A session that another agent has claimed (``claimed_by``), or one that is closed."""
+
+    def __init__(self, session_id: str, claimed_by: str | None, status: str):
+        reason = (f"claimed by {claimed_by}" if claimed_by else "it is closed" if status == "closed"
+                  else "another agent is claiming it")
+        super().__init__(f"session {session_id} cannot be claimed: {reason}")
+        self.session_id = session_id
+        self.claimed_by = claimed_by
+        self.status = status
+
+
+def _latest_verdict():
+    """The latest verdict on the suggestion of the enclosing query (None before any feedback)."""
+    return (select(feedback.c.verdict).where(feedback.c.suggestion_id == suggestions_table.c.id)
+            .order_by(feedback.c.id.desc()).limit(1).scalar_subquery())
 
 
 # ----------------------------------------------------------------------------------------------
@@ -253,13 +196,22 @@ class ConversationStore:
 
     def __init__(self, db: Database):
         self.db = db
-        self.schema_version = db.migrate(MIGRATIONS)
+        # The start-up check (bot.store.schema_history): a brand-new database is created at head;
+        # one older or newer than this code is refused with a message naming the command to run.
+        self.schema_version = schema_history.check(db)
 
     @classmethod
-    def open(cls, url: str | None = None, data_dir: Path | None = None) -> ConversationStore:
-        """Open (creating and migrating as needed) the store at ``url`` (default: the
-        ``database_url`` setting; empty means the SQLite file under ``data_dir``)."""
-        return cls(open_database(url, data_dir))
+    def open(cls, url: str | None = None, data_dir: Path | None = None,
+             settings: Settings | None = None) -> ConversationStore:
+        """Open the store at ``url`` (default: the ``database_url`` setting; empty means the SQLite
+        file under ``data_dir``), creating the schema in a brand-new database. ``settings`` sizes
+        the connection pool (default: :func:`bot.settings.get_settings`)."""
+        db = open_database(url, data_dir, settings)
+        try:
+            return cls(db)
+        except BaseException:
+            db.close()
+            raise
 
     def close(self) -> None:
         self.db.close()
@@ -289,41 +241,44 @@ class ConversationStore:
         session_id = uuid.uuid4().hex
         now = utc_now()
         with self.db.transaction():
-            self.db.execute(
-                "INSERT INTO sessions (id, customer_id, channel, status, started_at, updated_at)"
-                " VALUES (?, ?, ?, 'active', ?, ?)",
-                (session_id, customer_id, channel, now, now),
-            )
+            self.db.execute(insert(sessions).values(
+                id=session_id, customer_id=customer_id, channel=channel, status="active",
+                started_at=now, updated_at=now))
             return self.get_session(session_id)
+
+    def _session_row(self, session_id: Any, *, for_update: bool = False) -> dict[str, Any]:
+        """The session's row. ``for_update`` (inside a write transaction) locks it on PostgreSQL
+        until the commit, so that a read-then-write on one session (the highest fraud level, the
+        handoff time) cannot interleave with another replica's; SQLite's write lock already does."""
+        row = None
+        if isinstance(session_id, str):
+            statement = select(sessions).where(sessions.c.id == session_id)
+            row = self.db.query_one(statement.with_for_update() if for_update else statement)
+        if row is None:
+            raise NotFound("session", session_id)
+        return row
 
     def get_session(self, session_id: str) -> dict[str, Any]:
         """Everything about one session, ``customer_id`` unmasked (for ownership checks)."""
-        row = self.db.query_one("SELECT * FROM sessions WHERE id = ?", (str(session_id),)) \
-            if isinstance(session_id, str) else None
-        if row is None:
-            raise NotFound("session", session_id)
-        return _session_out(row)
+        return _session_out(self._session_row(session_id))
 
     def list_sessions(self, status: str | None = None, limit: int = 50, *,
                       handoff: bool | None = None) -> list[dict[str, Any]]:
         """Sessions for the agent console, most recently active first: id, customer (masked; None
         when anonymous), channel, status, started_at, last_message_at, last_intent, fraud_level
-        (the highest seen), fraud_scenario, turn_count, handoff, handoff_reason."""
+        (the highest seen), fraud_scenario, turn_count, handoff, handoff_reason, claimed_by."""
         _choice("status", status, SESSION_STATUSES, optional=True)
         if not isinstance(limit, int) or not 1 <= limit <= 1000:
             raise ValueError(f"limit: expected 1..1000, got {limit!r}")
-        where, params = [], []
+        c = sessions.c
+        statement = select(c.id, c.customer_id, c.channel, c.status, c.started_at, c.last_message_at,
+                           c.last_intent, c.fraud_level, c.fraud_scenario, c.turn_count, c.handoff,
+                           c.handoff_reason, c.claimed_by)
         if status is not None:
-            where.append("status = ?")
-            params.append(status)
+            statement = statement.where(c.status == status)
         if handoff is not None:
-            where.append("handoff = ?")
-            params.append(int(bool(handoff)))
-        sql = ("SELECT id, customer_id, channel, status, started_at, last_message_at, last_intent,"
-               " fraud_level, fraud_scenario, turn_count, handoff, handoff_reason FROM sessions"
-               + (" WHERE " + " AND ".join(where) if where else "")
-               + " ORDER BY COALESCE(last_message_at, started_at) DESC, id LIMIT ?")
-        rows = self.db.query(sql, (*params, limit))
+            statement = statement.where(c.handoff == int(bool(handoff)))
+        statement = statement.order_by(func.coalesce(c.last_message_at, c.started_at).desc(), c.id).limit(limit)
         return [
             {
                 "id": row["id"],
@@ -331,7 +286,7 @@ class ConversationStore:
                 **{key: value for key, value in row.items() if key not in ("id", "customer_id", "handoff")},
                 "handoff": bool(row["handoff"]),
             }
-            for row in rows
+            for row in self.db.query(statement)
         ]
 
     def update_session(self, session_id: str, **fields: Any) -> dict[str, Any]:
@@ -355,17 +310,44 @@ class ConversationStore:
                 raise ValueError(f"handoff: expected true or false, got {fields['handoff']!r}")
             columns["handoff"] = int(fields["handoff"])
         with self.db.transaction():
-            current = self.get_session(session_id)
+            current = self._session_row(session_id, for_update=True)
             if not columns:
-                return current
+                return _session_out(current)
             now = utc_now()
             if columns.get("handoff") == 1 and current["handoff_at"] is None:
                 columns["handoff_at"] = now
             columns["updated_at"] = now
-            assignments = ", ".join(f"{name} = ?" for name in columns)  # names from our own list
-            self.db.execute(f"UPDATE sessions SET {assignments} WHERE id = ?",
-                            (*columns.values(), session_id))
+            self.db.execute(update(sessions).where(sessions.c.id == session_id).values(**columns))
             return self.get_session(session_id)
+
+    # -- claims on the handoff queue ------------------------------------------------------------
+    def claim_session(self, session_id: str, agent_id: str) -> dict[str, Any]:
+        """An agent takes a session (from the handoff queue): ``claimed_by`` and ``claimed_at`` are
+        set and the status becomes ``with_agent``. Atomic across replicas: of two agents claiming
+        one session at once, exactly one wins and the other gets :class:`ClaimConflict`. Claiming a
+        session one already holds returns it unchanged; a closed session cannot be claimed.
+
+        On PostgreSQL the candidate row is first locked with ``FOR UPDATE SKIP LOCKED``, so a second
+        claimer does not queue behind the first but leaves at once; on both databases the write is
+        an ``UPDATE … WHERE claimed_by IS NULL`` whose row count says whether this claim won."""
+        agent_id = _label("agent_id", agent_id)
+        if agent_id is None:
+            raise ValueError("agent_id: required")
+        c = sessions.c
+        unclaimed = (c.id == session_id) & c.claimed_by.is_(None) & (c.status != "closed")
+        with self.db.transaction():
+            if isinstance(session_id, str):
+                candidate = self.db.query_one(select(c.id).where(unclaimed).with_for_update(skip_locked=True))
+            else:
+                candidate = None
+            now = utc_now()
+            won = candidate is not None and self.db.change(
+                update(sessions).where(unclaimed).values(claimed_by=agent_id, claimed_at=now,
+                                                         status="with_agent", updated_at=now)) == 1
+            session = self.get_session(session_id)  # NotFound for an unknown id
+            if not won and session["claimed_by"] != agent_id:
+                raise ClaimConflict(session_id, session["claimed_by"], session["status"])
+            return session
 
     # -- turns ----------------------------------------------------------------------------------
     def add_turn(self, session_id: str, role: str, text: str, intent: str | None = None,
@@ -384,29 +366,22 @@ class ConversationStore:
         data = _json_in("data_json", data_json)
         now = utc_now()
         with self.db.transaction():
-            session = self.get_session(session_id)
-            turn_id = self.db.insert(
-                "INSERT INTO turns (session_id, role, text, intent, confidence, fraud_level,"
-                " fraud_scenario, skill, data_json, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (session_id, role, text, intent, confidence, fraud_level, fraud_scenario, skill, data, now),
-            )
+            session = self._session_row(session_id, for_update=True)
+            turn_id = self.db.insert(insert(turns).values(
+                session_id=session_id, role=role, text=text, intent=intent, confidence=confidence,
+                fraud_level=fraud_level, fraud_scenario=fraud_scenario, skill=skill, data_json=data,
+                created_at=now).returning(turns.c.id))
             level = _max_level(session["fraud_level"], fraud_level)
             raised = level != session["fraud_level"]
-            self.db.execute(
-                "UPDATE sessions SET turn_count = turn_count + 1, last_message_at = ?, updated_at = ?,"
-                " last_intent = ?, fraud_level = ?, fraud_scenario = ? WHERE id = ?",
-                (now, now,
-                 intent if role == "customer" and intent else session["last_intent"],
-                 level,
-                 fraud_scenario if raised and fraud_scenario else session["fraud_scenario"],
-                 session_id),
-            )
+            self.db.execute(update(sessions).where(sessions.c.id == session_id).values(
+                turn_count=sessions.c.turn_count + 1, last_message_at=now, updated_at=now,
+                last_intent=intent if role == "customer" and intent else session["last_intent"],
+                fraud_level=level,
+                fraud_scenario=fraud_scenario if raised and fraud_scenario else session["fraud_scenario"]))
         return turn_id
 
     def get_turn(self, turn_id: int) -> dict[str, Any]:
-        row = self.db.query_one("SELECT * FROM turns WHERE id = ?", (turn_id,)) \
-            if _row_id(turn_id) else None
+        row = self.db.query_one(select(turns).where(turns.c.id == turn_id)) if _row_id(turn_id) else None
         if row is None:
             raise NotFound("turn", turn_id)
         return _with_json(row, "data_json")
@@ -414,10 +389,9 @@ class ConversationStore:
     def list_turns(self, session_id: str, after_id: int | None = None) -> list[dict[str, Any]]:
         """The session's turns in order (only those after ``after_id`` when given, for polling)."""
         self.get_session(session_id)
-        rows = self.db.query(
-            "SELECT * FROM turns WHERE session_id = ? AND id > ? ORDER BY id",
-            (session_id, after_id if after_id is not None else 0),
-        )
+        rows = self.db.query(select(turns).where(turns.c.session_id == session_id,
+                                                 turns.c.id > (after_id if after_id is not None else 0))
+                             .order_by(turns.c.id))
         return [_with_json(row, "data_json") for row in rows]
 
     # -- suggestions and feedback ---------------------------------------------------------------
@@ -435,37 +409,35 @@ class ConversationStore:
             if not isinstance(text, str) or not text.strip():
                 raise ValueError(f"suggestions[{position}].text: required non-empty text")
             extra = {k: v for k, v in suggestion.items() if k not in ("text", "confidence", "source", "why", "kind")}
-            rows.append((
-                position,
-                mask_pii(text),
-                _confidence(suggestion.get("confidence")),
-                _text_in(f"suggestions[{position}].source", suggestion.get("source")),
-                _text_in(f"suggestions[{position}].why", suggestion.get("why")),
-                _label(f"suggestions[{position}].kind", suggestion.get("kind")),
-                _json_in(f"suggestions[{position}]", extra) if extra else None,
-            ))
+            rows.append({
+                "ordinal": position,
+                "text": mask_pii(text),
+                "confidence": _confidence(suggestion.get("confidence")),
+                "source": _text_in(f"suggestions[{position}].source", suggestion.get("source")),
+                "why": _text_in(f"suggestions[{position}].why", suggestion.get("why")),
+                "kind": _label(f"suggestions[{position}].kind", suggestion.get("kind")),
+                "data_json": _json_in(f"suggestions[{position}]", extra) if extra else None,
+            })
         now = utc_now()
         with self.db.transaction():
             self.get_turn(turn_id)
             return [
-                self.db.insert(
-                    "INSERT INTO suggestions (turn_id, ordinal, text, confidence, source, why, kind,"
-                    " data_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    (turn_id, *row, now),
-                )
+                self.db.insert(insert(suggestions_table).values(turn_id=turn_id, created_at=now, **row)
+                               .returning(suggestions_table.c.id))
                 for row in rows
             ]
 
-    _SUGGESTION_SELECT = (
-        "SELECT s.*, t.session_id, t.intent,"
-        " (SELECT f.verdict FROM feedback f WHERE f.suggestion_id = s.id ORDER BY f.id DESC LIMIT 1) AS verdict"
-        " FROM suggestions s JOIN turns t ON t.id = s.turn_id"
-    )
+    @staticmethod
+    def _suggestion_select():
+        """Suggestions with their turn's session and intent, and the latest verdict on each."""
+        s, t = suggestions_table.c, turns.c
+        return (select(suggestions_table, t.session_id, t.intent, _latest_verdict().label("verdict"))
+                .select_from(suggestions_table.join(turns, t.id == s.turn_id)))
 
     def get_suggestion(self, suggestion_id: int) -> dict[str, Any]:
         """One suggestion with its turn's ``session_id`` and ``intent`` and the latest ``verdict``
         (None before any feedback): enough for the API to check that it belongs to the session."""
-        row = self.db.query_one(self._SUGGESTION_SELECT + " WHERE s.id = ?", (suggestion_id,)) \
+        row = self.db.query_one(self._suggestion_select().where(suggestions_table.c.id == suggestion_id)) \
             if _row_id(suggestion_id) else None
         if row is None:
             raise NotFound("suggestion", suggestion_id)
@@ -473,7 +445,8 @@ class ConversationStore:
 
     def list_suggestions(self, turn_id: int) -> list[dict[str, Any]]:
         self.get_turn(turn_id)
-        rows = self.db.query(self._SUGGESTION_SELECT + " WHERE s.turn_id = ? ORDER BY s.ordinal", (turn_id,))
+        rows = self.db.query(self._suggestion_select().where(suggestions_table.c.turn_id == turn_id)
+                             .order_by(suggestions_table.c.ordinal))
         return [_with_json(row, "data_json") for row in rows]
 
     def add_feedback(self, suggestion_id: int, verdict: str, final_text: str | None = None,
@@ -489,11 +462,9 @@ class ConversationStore:
         agent_id = _label("agent_id", agent_id)
         with self.db.transaction():
             self.get_suggestion(suggestion_id)
-            return self.db.insert(
-                "INSERT INTO feedback (suggestion_id, verdict, final_text, agent_id, created_at)"
-                " VALUES (?, ?, ?, ?, ?) RETURNING id",
-                (suggestion_id, verdict, final_text, agent_id, utc_now()),
-            )
+            return self.db.insert(insert(feedback).values(
+                suggestion_id=suggestion_id, verdict=verdict, final_text=final_text, agent_id=agent_id,
+                created_at=utc_now()).returning(feedback.c.id))
 
     def feedback_report(self) -> dict[str, Any]:
         """Acceptance of suggestions, per intent of the turn they were made for and overall:
@@ -502,10 +473,8 @@ class ConversationStore:
         (None when no feedback yet). Returns ``{"per_intent": {intent: counts}, "overall": counts}``;
         turns without an intent are reported under ``"(none)"``."""
         rows = self.db.query(
-            "SELECT t.intent,"
-            " (SELECT f.verdict FROM feedback f WHERE f.suggestion_id = s.id ORDER BY f.id DESC LIMIT 1) AS verdict"
-            " FROM suggestions s JOIN turns t ON t.id = s.turn_id"
-        )
+            select(turns.c.intent, _latest_verdict().label("verdict"))
+            .select_from(suggestions_table.join(turns, turns.c.id == suggestions_table.c.turn_id)))
 
         def empty() -> dict[str, Any]:
             return {"shown": 0, "with_feedback": 0, "used": 0, "edited": 0, "rejected": 0}
@@ -531,15 +500,12 @@ class ConversationStore:
         text = _text_in("text", text, required=True)
         with self.db.transaction():
             self.get_session(session_id)
-            return self.db.insert(
-                "INSERT INTO alerts (session_id, level, scenario, text, created_at)"
-                " VALUES (?, ?, ?, ?, ?) RETURNING id",
-                (session_id, level, scenario, text, utc_now()),
-            )
+            return self.db.insert(insert(alerts).values(
+                session_id=session_id, level=level, scenario=scenario, text=text, created_at=utc_now())
+                .returning(alerts.c.id))
 
     def get_alert(self, alert_id: int) -> dict[str, Any]:
-        row = self.db.query_one("SELECT * FROM alerts WHERE id = ?", (alert_id,)) \
-            if _row_id(alert_id) else None
+        row = self.db.query_one(select(alerts).where(alerts.c.id == alert_id)) if _row_id(alert_id) else None
         if row is None:
             raise NotFound("alert", alert_id)
         row["acknowledged"] = bool(row["acknowledged"])
@@ -549,22 +515,22 @@ class ConversationStore:
         """Alerts, newest first."""
         if not isinstance(limit, int) or not 1 <= limit <= 1000:
             raise ValueError(f"limit: expected 1..1000, got {limit!r}")
-        rows = self.db.query(
-            "SELECT * FROM alerts" + (" WHERE acknowledged = 0" if unacknowledged_only else "")
-            + " ORDER BY id DESC LIMIT ?", (limit,))
+        statement = select(alerts).order_by(alerts.c.id.desc()).limit(limit)
+        if unacknowledged_only:
+            statement = statement.where(alerts.c.acknowledged == 0)
+        rows = self.db.query(statement)
         for row in rows:
             row["acknowledged"] = bool(row["acknowledged"])
         return rows
 
     def acknowledge_alert(self, alert_id: int, agent_id: str | None = None) -> dict[str, Any]:
-        """Mark an alert handled (idempotent: the first acknowledgement's time and agent stay)."""
+        """Mark an alert handled (idempotent: the first acknowledgement's time and agent stay, also
+        when two agents acknowledge at once: the update only touches an unacknowledged alert)."""
         agent_id = _label("agent_id", agent_id)
         with self.db.transaction():
-            alert = self.get_alert(alert_id)
-            if not alert["acknowledged"]:
-                self.db.execute(
-                    "UPDATE alerts SET acknowledged = 1, acknowledged_at = ?, acknowledged_by = ? WHERE id = ?",
-                    (utc_now(), agent_id, alert_id))
+            self.get_alert(alert_id)
+            self.db.execute(update(alerts).where(alerts.c.id == alert_id, alerts.c.acknowledged == 0)
+                            .values(acknowledged=1, acknowledged_at=utc_now(), acknowledged_by=agent_id))
             return self.get_alert(alert_id)
 
     # -- access log (issue 9) -------------------------------------------------------------------
@@ -576,13 +542,12 @@ class ConversationStore:
             raise ValueError("action: required")
         if detail is not None and not isinstance(detail, str):
             raise ValueError(f"detail: expected text, got {type(detail).__name__}")
-        return self.db.insert(
-            "INSERT INTO access_log (at, customer, action, detail) VALUES (?, ?, ?, ?) RETURNING id",
-            (utc_now(), mask_customer_id(customer_id), action, mask_for_log(detail) if detail else detail),
-        )
+        return self.db.insert(insert(access_log).values(
+            at=utc_now(), customer=mask_customer_id(customer_id), action=action,
+            detail=mask_for_log(detail) if detail else detail).returning(access_log.c.id))
 
     def list_access_log(self, limit: int = 100) -> list[dict[str, Any]]:
         """The newest entries of the access log first."""
         if not isinstance(limit, int) or not 1 <= limit <= 10000:
             raise ValueError(f"limit: expected 1..10000, got {limit!r}")
-        return self.db.query("SELECT * FROM access_log ORDER BY id DESC LIMIT ?", (limit,))
+        return self.db.query(select(access_log).order_by(access_log.c.id.desc()).limit(limit))

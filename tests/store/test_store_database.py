@@ -1,15 +1,20 @@
-"""Opening the database: URLs, durability settings, schema migrations, transactions."""
+"""Opening the database: URLs, bad settings, durability settings, the pool, transactions.
+(The schema's revisions and upgrades: test_store_migrations.py.)"""
 
 from __future__ import annotations
 
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 
+from bot.settings import Settings
 from bot.store import ConversationStore, DatabaseError, open_database, resolve_url
-from bot.store.repository import MIGRATIONS
+from bot.store.schema_history import head
 
 
 def test_urls_resolve_to_sqlite_files_under_the_data_dir(tmp_path):
@@ -31,19 +36,38 @@ def test_postgres_urls_are_recognised():
 
 def test_postgres_without_the_driver_is_a_clear_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "psycopg", None)  # as on an install without the postgres extra
-    with pytest.raises(DatabaseError, match=r"pip install 'psycopg\[binary\]'"):
+    with pytest.raises(DatabaseError, match=r"FINBOT_DATABASE_URL.*pip install 'psycopg\[binary\]'"):
         open_database("postgresql://bot:pw@localhost/finbot")
 
 
-def test_an_unreachable_postgres_is_a_clear_error():
+def test_an_unreachable_postgres_is_a_clear_error_at_open():
+    with pytest.raises(DatabaseError, match=r"cannot connect to PostgreSQL .*\(FINBOT_DATABASE_URL\)") as caught:
+        open_database("postgresql://bot:secret-pw@127.0.0.1:1/finbot")
+    assert "secret-pw" not in str(caught.value)  # the password is not repeated in the message
+
+
+def test_a_server_that_does_not_answer_is_given_up_after_the_connect_timeout():
+    # 10.255.255.1 is not routed: a connection attempt hangs (or fails at once where there is no route).
+    settings = Settings(database_connect_timeout_seconds=1)
+    started = time.monotonic()
     with pytest.raises(DatabaseError, match="cannot connect to PostgreSQL"):
-        open_database("postgresql://bot:pw@127.0.0.1:1/finbot?connect_timeout=2")
+        open_database("postgresql://bot@10.255.255.1:5432/finbot", settings=settings)
+    assert time.monotonic() - started < 10
 
 
-@pytest.mark.parametrize("url", ["mysql://x@y/z", "sqlite:relative.db", "postgresql://"])
-def test_bad_urls_are_rejected_with_a_message(url, tmp_path):
-    with pytest.raises(DatabaseError, match="URL"):
+@pytest.mark.parametrize("url", ["mysql://x@y/z", "sqlite:relative.db", "postgresql://",
+                                 "postgresql://bot@db.internal:port/finbot"])
+def test_bad_urls_are_rejected_with_a_message_naming_the_setting(url, tmp_path):
+    with pytest.raises(DatabaseError, match="URL in FINBOT_DATABASE_URL"):
         resolve_url(url, tmp_path)
+
+
+def test_the_pool_is_sized_by_the_settings(tmp_path):
+    settings = Settings(database_pool_size=3, database_max_overflow=4)
+    with open_database(f"sqlite:///{tmp_path}/s.db", settings=settings) as db:
+        assert (db.engine.pool.size(), db.engine.pool._max_overflow) == (3, 4)
+    with pytest.raises(ValidationError, match="database_pool_size"):
+        Settings(database_pool_size=0)
 
 
 def test_sqlite_is_opened_durable(tmp_path):
@@ -62,29 +86,19 @@ def test_sqlite_is_opened_durable(tmp_path):
 
 def test_the_schema_is_created_once_and_versioned(backend):
     url = backend.url
-    latest = max(version for version, _ in MIGRATIONS)
     with ConversationStore.open(url) as store:
-        assert store.schema_version == latest
+        assert store.schema_version == head()
         session = store.create_session("C1001", "app")
     with ConversationStore.open(url) as store:  # reopening migrates nothing and loses nothing
-        assert store.schema_version == latest
+        assert store.schema_version == head()
         assert store.get_session(session["id"])["customer_id"] == "C1001"
-        rows = store.db.query("SELECT version FROM schema_version")
-        assert [row["version"] for row in rows] == sorted(v for v, _ in MIGRATIONS)
+        assert store.db.query("SELECT version_num FROM alembic_version") == [{"version_num": head()}]
         if backend.dialect == "sqlite":
             tables = {row["name"] for row in store.db.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
         else:
             tables = {row["table_name"] for row in store.db.query(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")}
-        assert {"sessions", "turns", "suggestions", "feedback", "alerts", "access_log", "schema_version"} <= tables
-
-
-def test_a_database_newer_than_the_code_is_refused(backend):
-    url = backend.url
-    with ConversationStore.open(url) as store:
-        store.db.execute("INSERT INTO schema_version (version, applied_at) VALUES (999, 'later')")
-    with pytest.raises(DatabaseError, match="newer"):
-        ConversationStore.open(url)
+        assert {"sessions", "turns", "suggestions", "feedback", "alerts", "access_log", "alembic_version"} <= tables
 
 
 def test_a_failed_transaction_leaves_nothing_behind(backend):
@@ -105,7 +119,7 @@ def test_a_failed_transaction_leaves_nothing_behind(backend):
 def test_foreign_keys_are_enforced(tmp_path):
     with open_database(f"sqlite:///{tmp_path}/s.db") as db:
         ConversationStore(db)
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(IntegrityError, match="FOREIGN KEY"):
             db.execute("INSERT INTO turns (session_id, role, text, created_at) VALUES ('nope', 'bot', 'x', 'now')")
 
 
