@@ -62,6 +62,15 @@ def serve(
         for error in exc.errors():
             typer.echo(f"finbot serve: {error['msg'].removeprefix('Value error, ')}", err=True)
         raise typer.Exit(2) from None
+    # The database is checked before anything is built or loaded: a bad FINBOT_DATABASE_URL, a server
+    # that does not answer or a schema to upgrade stops the start-up here, with what to do.
+    from bot.store import DatabaseError, open_store
+
+    try:
+        open_store(settings).close()
+    except DatabaseError as exc:
+        typer.echo(f"finbot serve: {exc}", err=True)
+        raise typer.Exit(2) from None
     if build_missing_artefacts:
         build_missing()
     run(settings, settings.host, port or settings.port)

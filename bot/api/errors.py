@@ -44,6 +44,10 @@ MESSAGE_ZH = {
 CODE = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
         408: "request_timeout", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
         422: "invalid_request", 429: "rate_limited", 500: "internal_error", 503: "not_ready"}
+# The database did not answer (connection lost, server down or failing over, pool exhausted, SQLite
+# busy past its timeout): the request's transaction was rolled back, so the client may simply retry.
+DATABASE_UNAVAILABLE_ZH = "系统繁忙，您的消息暂未保存，请稍后重试。"
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 class FieldError(BaseModel):
@@ -116,14 +120,18 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: _documented("Invalid fields or values"),
     429: _documented("Too many requests from this client"),
     500: _documented("Unexpected error (an error id, no traceback)"),
-    503: _documented("Models or index not loaded yet"),
+    503: _documented("Models or index not loaded yet, or the database unavailable (with Retry-After)"),
 }
 AUTH_RESPONSES = {401: _documented("Missing, malformed, forged or expired credentials")}
 NOT_FOUND_RESPONSES = {404: _documented("Unknown session, suggestion or alert")}
+CONFLICT_RESPONSES = {409: _documented("Another agent has claimed the session, or it is closed")}
 
 
 def install_error_handlers(app: FastAPI) -> None:
     """Every error the app can raise becomes an :class:`ErrorBody` (see the module docstring)."""
+    from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
     from bot.dialogue.service import ChatError
     from bot.repayment.errors import PlanError
 
@@ -152,6 +160,18 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PlanError)
     async def bad_plan(request: Request, exc: PlanError):
         return error_response(422, exc.detail_en, exc.message_zh, code=f"plan_{exc.code}")
+
+    async def database_unavailable(request: Request, exc: Exception):
+        # The driver's message names host and cause, never row values; it goes to the log only.
+        cause = str(getattr(exc, "orig", None) or exc).strip()
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path,
+                    cause.splitlines()[0] if cause else type(exc).__name__)
+        return error_response(503, "database unavailable; the request was rolled back, retry later",
+                              DATABASE_UNAVAILABLE_ZH, code="database_unavailable",
+                              headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})
+
+    for failure in (OperationalError, InterfaceError, DisconnectionError, PoolTimeout):
+        app.add_exception_handler(failure, database_unavailable)
 
 
 class UnexpectedErrorMiddleware:

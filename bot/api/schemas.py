@@ -144,6 +144,7 @@ class SessionSummary(BaseModel):
     turn_count: int
     handoff: bool
     handoff_reason: str | None
+    claimed_by: str | None = None  # the agent who took the session from the handoff queue
     summary: dict[str, Any] | None = None
 
 
@@ -174,6 +175,17 @@ class FeedbackRequest(BaseModel):
 class AgentReplyRequest(BaseModel):
     text: Text
     agent_id: Label | None = None
+
+
+class ClaimRequest(BaseModel):
+    agent_id: Label
+
+
+class ClaimOut(BaseModel):
+    session_id: str
+    claimed_by: str
+    claimed_at: str
+    status: SessionStatus
 
 
 class TurnIdOut(BaseModel):

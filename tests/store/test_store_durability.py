@@ -16,6 +16,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from bot.settings import PROJECT_ROOT
 from bot.store import ConversationStore
 
@@ -132,3 +134,23 @@ def test_concurrent_writes_through_two_connections_to_one_database(backend):
         assert len(set(written)) == 150
         assert [turn["id"] for turn in second.list_turns(session_id)] == written
         assert first.get_session(session_id)["turn_count"] == 150
+
+
+def test_a_connection_lost_in_the_middle_of_a_turn_leaves_nothing_half_written(postgresql_backend):
+    import psycopg
+    from sqlalchemy.exc import OperationalError
+
+    with ConversationStore.open(postgresql_backend.url) as store:
+        session_id = store.create_session("C20240001", "app")["id"]
+        with pytest.raises(OperationalError):
+            with store.transaction():  # one turn: the customer's message, then the reply
+                store.add_turn(session_id, "customer", "我想提前还款")
+                backend_pid = store.db.query_value("SELECT pg_backend_pid()")
+                with psycopg.connect(postgresql_backend.dsn, autocommit=True) as admin:  # the server drops it
+                    admin.execute("SELECT pg_terminate_backend(%s)", (backend_pid,))
+                store.add_turn(session_id, "bot", "好的，请确认金额。")
+        assert store.list_turns(session_id) == []  # the customer's message went with the transaction
+        assert store.get_session(session_id)["turn_count"] == 0
+        # The pool has replaced the dead connection: the retried turn goes through.
+        store.add_turn(session_id, "customer", "我想提前还款")
+        assert [turn["text"] for turn in store.list_turns(session_id)] == ["我想提前还款"]

@@ -7,11 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from bot.api.deps import ServicesDep, agent_key
-from bot.api.errors import AUTH_RESPONSES, ERROR_RESPONSES, NOT_FOUND_RESPONSES, ApiError
+from bot.api.errors import AUTH_RESPONSES, CONFLICT_RESPONSES, ERROR_RESPONSES, NOT_FOUND_RESPONSES, ApiError
 from bot.api.guards import AGENT_PREFIX
 from bot.api.schemas import (
     AgentReplyRequest,
     AlertsOut,
+    ClaimOut,
+    ClaimRequest,
     FeedbackReportOut,
     FeedbackRequest,
     HandoffsOut,
@@ -98,6 +100,22 @@ def agent_reply(session_id: SessionPath, body: AgentReplyRequest, services: Serv
         turn_id = services.store.add_turn(session_id, "agent", body.text, skill="agent")
         services.store.update_session(session_id, status="with_agent")
     return {"turn_id": turn_id}
+
+
+@router.post("/sessions/{session_id}/claim", response_model=ClaimOut,
+             responses={**NOT_FOUND_RESPONSES, **CONFLICT_RESPONSES},
+             summary="Take a session from the handoff queue (atomic: of two agents, one gets it)")
+def claim_session(session_id: SessionPath, body: ClaimRequest, services: ServicesDep):
+    from bot.store import ClaimConflict
+
+    _session(services, session_id)
+    try:
+        session = services.store.claim_session(session_id, body.agent_id)
+    except ClaimConflict as conflict:
+        if conflict.status == "closed":
+            raise ApiError(409, str(conflict), "会话已结束，无法接入。", code="session_closed") from None
+        raise ApiError(409, str(conflict), "这位客户已由其他客服接待。", code="already_claimed") from None
+    return {"session_id": session_id, **{key: session[key] for key in ("claimed_by", "claimed_at", "status")}}
 
 
 @router.post("/sessions/{session_id}/close", response_model=OkOut, responses=NOT_FOUND_RESPONSES,
