@@ -11,9 +11,14 @@ def chat(customer: str = typer.Option(None, help="Chat as this demo customer (e.
 
     from bot.api.services import load_services
     from bot.settings import get_settings
+    from bot.store import DatabaseError
 
     console = Console()
-    services = load_services(get_settings())
+    try:
+        services = load_services(get_settings())
+    except DatabaseError as error:  # a bad FINBOT_DATABASE_URL, or a schema to upgrade: the message says
+        typer.echo(f"finbot chat: {error}", err=True)
+        raise typer.Exit(2) from None
     if not services.ready:
         console.print(f"[red]not ready:[/red] {services.problem}")
         raise typer.Exit(1)

@@ -217,6 +217,18 @@ def test_a_database_made_by_the_release_before_alembic_upgrades_in_place_keeping
     assert again.returncode == 0 and "nothing to do" in again.stdout, again.stderr
 
 
+def test_finbot_db_upgrade_creates_a_brand_new_database_at_head(backend):
+    # What scripts/run does on a fresh machine before `finbot serve`.
+    assert finbot_db("current", url=backend.url).returncode == 1  # nothing there yet
+    created = finbot_db("upgrade", url=backend.url)
+    assert created.returncode == 0, created.stderr
+    assert f"upgraded from an empty database to revision {head()}" in created.stdout
+    current = finbot_db("current", url=backend.url)
+    assert current.returncode == 0 and f"revision: {head()} (" in current.stdout, current.stdout
+    with ConversationStore.open(backend.url) as store:
+        assert store.schema_version == head()
+
+
 def test_an_older_schema_is_refused_with_the_command_to_run(backend):
     with open_database(backend.url) as db:
         with db.engine.begin() as connection:
