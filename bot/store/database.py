@@ -128,7 +128,11 @@ def utc_now() -> str:
 def _sqlite_engine(target: DatabaseTarget, settings: Settings) -> Engine:
     memory = target.path == ":memory:"
     if not memory:
-        Path(target.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(target.path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"cannot create the folder of {target.describe()} "
+                                f"(FINBOT_DATA_DIR, {SETTING}): {exc.strerror}") from exc
     engine = create_engine(
         target.sqlalchemy_url,
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},

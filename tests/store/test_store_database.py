@@ -135,3 +135,9 @@ def test_in_memory_databases_work_for_demos():
         session = store.create_session(None, "cli")
         store.add_turn(session["id"], "customer", "你好")
         assert len(store.list_turns(session["id"])) == 1
+
+
+def test_a_sqlite_folder_that_cannot_be_made_is_a_clear_error(tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(DatabaseError, match="cannot create the folder of the SQLite file"):
+        open_database(f"sqlite:///{tmp_path}/a-file/finbot.sqlite3")
