@@ -27,12 +27,12 @@ from bot.dialogue.skills.repayment import (
 )
 from bot.dialogue.skills.smalltalk import SmallTalkSkill
 from bot.dialogue.state import SessionState
-from bot.dialogue.templates import template
 from bot.fraud.policy import respond, safe_reply
 from bot.intent.taxonomy import IntentSpec, intent_specs, spec_of
 from bot.privacy import contains_secret
 from bot.products import product_names
 from bot.text import normalize
+from bot.wording import say
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ class Pipeline:
         policy = respond(fraud, self.fraud.catalogue)  # a warning precedes whatever the skill answered
         answer = safe_reply(result.reply)  # the bot never asks for codes, passwords or transfers
         if contains_secret(message):  # 我的验证码是123456: stored masked, and the customer is told why
-            answer = template("never_share_secret") + "\n\n" + answer
+            answer = say("never_share_secret") + "\n\n" + answer
         self.remember(state, intent, fraud, result)
         return TurnResult(
             served=result, reply=policy.apply(answer), answer=answer, warning=policy.banner, intent=intent, fraud=fraud,
