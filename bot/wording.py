@@ -28,6 +28,8 @@ from bot.settings import PROJECT_ROOT
 TEMPLATES_FILE = PROJECT_ROOT / "knowledge" / "templates.yaml"
 # A template name: lower-case words, dotted by capability ("payoff.total", "greeting").
 NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
+# Templates named page.* are the pages' own sentences, sent to them by GET /v1/meta.
+PAGE_PREFIX = "page."
 
 
 class WordingError(ValueError):
@@ -82,6 +84,11 @@ def templates() -> dict[str, Template]:
             raise WordingError(f"{where}: its variants have different fields {sorted(map(sorted, fields))}")
         loaded[name] = Template(name, filled, fields.pop())
     return loaded
+
+
+def page_wording() -> dict[str, str]:
+    """The chat window's own sentences (welcome, notices), by template name: what /v1/meta sends."""
+    return {name: say(name) for name in templates() if name.startswith(PAGE_PREFIX)}
 
 
 def say(name: str, variant: int = 0, /, **fields: object) -> str:

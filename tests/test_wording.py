@@ -11,9 +11,12 @@ import pytest
 
 from bot.intent.taxonomy import intent_specs
 from bot.settings import PROJECT_ROOT
-from bot.wording import TEMPLATES_FILE, WordingError, fields_of, say, templates
+from bot.wording import PAGE_PREFIX, TEMPLATES_FILE, WordingError, fields_of, page_wording, say, templates
 
 PACKAGE = PROJECT_ROOT / "bot"
+PAGES = PACKAGE / "web" / "static"
+# wording("page.welcome") in the pages' scripts.
+PAGE_CALL = re.compile(r"""wording\(\s*["']([^"']+)["']\s*\)""")
 # Fields the page or a customer must never see raw: a field or a company fact left unfilled.
 UNFILLED = re.compile(r"[{}]")
 
@@ -82,9 +85,22 @@ def test_every_template_is_said_somewhere():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 literals.add(node.value)
-    said = literals | {spec.template for spec in intent_specs().values() if spec.template}
+    said = literals | {spec.template for spec in intent_specs().values() if spec.template} | page_calls()
     unsaid = sorted(set(templates()) - said)
     assert not unsaid, f"templates nobody says (remove them from {TEMPLATES_FILE.name}): {unsaid}"
+
+
+def page_calls() -> set[str]:
+    return {name for path in PAGES.glob("*.js") for name in PAGE_CALL.findall(path.read_text(encoding="utf-8"))}
+
+
+def test_the_pages_say_page_templates_only_and_get_them_all_from_meta():
+    asked = page_calls()
+    assert "page.welcome" in asked, "the pages' wording() calls were not found"
+    assert {name for name in asked if not name.startswith(PAGE_PREFIX) or name not in templates()} == set()
+    sent = page_wording()  # what GET /v1/meta sends as `wording`
+    assert set(sent) == {name for name in templates() if name.startswith(PAGE_PREFIX)} and asked <= set(sent)
+    assert all(text and not UNFILLED.search(text) for text in sent.values())
 
 
 def test_each_template_is_named_once():

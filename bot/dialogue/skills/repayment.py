@@ -23,6 +23,7 @@ from bot.repayment.render import (
     hardship_to_dict,
     late_table_to_chat,
     overdue_cost_to_dict,
+    plan_terms_line,
     plan_to_chat,
     plan_to_dict,
 )
@@ -93,8 +94,10 @@ class RepaymentPlanSkill:
             plan = _plan(request, self.today())
         except PlanError as exc:
             return SkillResult(exc.message_zh, self.name, data={"error": exc.to_dict()})
-        reply = say("plan_intro") + "\n" + plan_to_chat(plan)
-        return SkillResult(reply, self.name, plan=plan_to_dict(plan), data={"slots": dict(ctx.state.slots)},
+        intro = say("plan_intro")
+        reply = intro + "\n" + plan_to_chat(plan)
+        lead = intro + "\n" + plan_terms_line(plan)  # plan_to_chat's first line: the page draws the rest from `plan`
+        return SkillResult(reply, self.name, plan=plan_to_dict(plan), lead=lead, data={"slots": dict(ctx.state.slots)},
                            quick_replies=["那24期呢", "提前还清要多少", "逾期会怎样"],
                            suggestions=[Suggestion(reply, 0.95, "还款计划生成器（bot.repayment）", "按客户给出的金额、期数、利率试算")])
 
