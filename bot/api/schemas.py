@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 
+from bot.repayment.terms import MAX_MONTHS
+
 # The longest text any endpoint reads: the chat window's limit, for every text input.
 MAX_TEXT_CHARS = 2000
 # A batch of texts (POST /v1/intent): at most this many, and this many characters together.
@@ -37,6 +39,43 @@ RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
 SessionStatus = Literal["active", "with_agent", "closed"]
 FraudLevel = Literal["none", "notice", "warning", "critical"]
 Decimal_ = Annotated[str, StringConstraints(pattern=r"^\d{1,9}(\.\d{1,8})?$")]
+
+
+# -- repayment plans ------------------------------------------------------------------------
+# A repayment plan exactly as the generator computed it (bot/repayment/render.py::plan_to_dict): money
+# as the exact Decimal to the cent ("1732.38"), rates as the fraction to six places ("0.072000").
+Money = Annotated[str, StringConstraints(pattern=r"^-?\d{1,15}\.\d{2}$")]
+Rate = Annotated[str, StringConstraints(pattern=r"^-?\d{1,6}\.\d{6}$")]
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+PlanFlag = Literal["apr_above_cap", "zero_interest_with_fees", "coupon_applied"]  # bot/repayment/schedule.py FLAG_*
+# One sentence the customer must be told beside the figures (templates plan.*).
+Sentence = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+
+
+class PeriodOut(BaseModel):
+    index: int = Field(..., ge=1, le=MAX_MONTHS)
+    due_date: IsoDate
+    principal: Money
+    interest: Money
+    fee: Money
+    payment: Money
+    balance: Money
+
+
+class PlanOut(BaseModel):
+    """A repayment plan as data: the chat window draws its table from this, never from the reply text."""
+
+    periods: list[PeriodOut] = Field(..., min_length=1, max_length=MAX_MONTHS)
+    apr: Rate = Field(..., description="Annualised rate by IRR, a fraction (0.072000 = 7.2 %).")
+    effective_apr: Rate
+    total_interest: Money
+    total_fees: Money
+    total_payment: Money
+    flags: list[PlanFlag] = Field([], max_length=3)
+    notes_zh: list[Sentence] = Field([], max_length=3, description="What the customer should know about its price "
+                                                                   "(a zero-interest plan that charges fees).")
+    warnings_zh: list[Sentence] = Field([], max_length=3, description="What the customer must be warned of "
+                                                                      "(an annualised rate over the cap).")
 
 
 # -- chat -------------------------------------------------------------------------------------
@@ -93,7 +132,9 @@ class ChatResponse(BaseModel):
     sources: list[dict[str, Any]] = []
     suggestions: list[SuggestionOut] | None = None
     quick_replies: list[str] = []
-    plan: dict[str, Any] | None = None
+    plan: PlanOut | None = Field(None, description="The repayment plan the answer computed, as data.")
+    lead: str | None = Field(None, description="When the answer has a plan: its words before the plan (the "
+                                               "bubble above the plan table); the rest of the answer is the plan in text.")
     data: dict[str, Any] = {}
     handoff: bool = False
 
@@ -115,7 +156,8 @@ class HistoryTurn(BaseModel):
     created_at: str
     warning: str | None = None
     sources: list[dict[str, Any]] | None = None
-    plan: dict[str, Any] | None = None
+    plan: PlanOut | None = None
+    lead: str | None = Field(None, description="As ChatResponse.lead (absent for turns stored before it existed).")
     fraud: dict[str, Any] | None = None
 
 
@@ -163,7 +205,8 @@ class SessionDetailOut(BaseModel):
     slots: dict[str, Any]
     fraud_flags: list[Any]
     handoff_summary: dict[str, Any] | None
-    loans: dict[str, Any] | list[Any] | None
+    loans: dict[str, Any] | None = Field(..., description="The customer's account overview, {error} when the "
+                                                           "ledger could not answer, null for an anonymous session.")
 
 
 class FeedbackRequest(BaseModel):
@@ -298,31 +341,12 @@ class PlanRequest(BaseModel):
     repayment_day: int | None = Field(None, ge=1, le=31)
 
 
-class PeriodOut(BaseModel):
-    index: int
-    due_date: str
-    principal: str
-    interest: str
-    fee: str
-    payment: str
-    balance: str
-
-
-class PlanOut(BaseModel):
-    periods: list[PeriodOut]
-    apr: str
-    effective_apr: str
-    total_interest: str
-    total_fees: str
-    total_payment: str
-    flags: list[str]
-    warnings_zh: list[str] = Field([], description="What the customer must be told about this plan (e.g. an APR over the cap).")
-
-
 # -- names for the pages ------------------------------------------------------------------------
 class MetaOut(BaseModel):
     intents: dict[str, str] = Field(..., description="Intent id → Chinese name (models/intent/intents.yaml).")
     scenarios: dict[str, str] = Field(..., description="Scam scenario id → Chinese name (models/fraud/scenarios.yaml).")
+    wording: dict[str, str] = Field(..., description="The pages' own sentences (welcome, notices) by template name "
+                                                     "(knowledge/templates.yaml, page.*).")
 
 
 # -- health -----------------------------------------------------------------------------------

@@ -27,12 +27,12 @@ from bot.dialogue.skills.repayment import (
 )
 from bot.dialogue.skills.smalltalk import SmallTalkSkill
 from bot.dialogue.state import SessionState
-from bot.dialogue.templates import template
 from bot.fraud.policy import respond, safe_reply
 from bot.intent.taxonomy import IntentSpec, intent_specs, spec_of
 from bot.privacy import contains_secret
 from bot.products import product_names
 from bot.text import normalize
+from bot.wording import say
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ class TurnResult:
     served: SkillResult  # the skill's answer, sources, plan, data and handoff, as the skill made them
     reply: str  # the whole reply: the fraud warning (if any) first, then the answer
     answer: str  # the answer alone: the skill's reply after the safety check (and the never-share note)
+    lead: str | None  # with a plan: the answer's words before the plan, checked the same way (SkillResult.lead)
     warning: str | None
     intent: Any  # IntentPrediction
     fraud: Any  # FraudAssessment
@@ -117,17 +118,26 @@ class Pipeline:
         ctx = TurnContext(text, intent, fraud, state, query_vector, products)
         result = skill.run(ctx)
         policy = respond(fraud, self.fraud.catalogue)  # a warning precedes whatever the skill answered
-        answer = safe_reply(result.reply)  # the bot never asks for codes, passwords or transfers
-        if contains_secret(message):  # 我的验证码是123456: stored masked, and the customer is told why
-            answer = template("never_share_secret") + "\n\n" + answer
+        answer = self.checked(result.reply, message)
+        lead = self.checked(result.lead, message) if result.lead is not None else None
         self.remember(state, intent, fraud, result)
         return TurnResult(
-            served=result, reply=policy.apply(answer), answer=answer, warning=policy.banner, intent=intent, fraud=fraud,
+            served=result, reply=policy.apply(answer), answer=answer, lead=lead, warning=policy.banner, intent=intent,
+            fraud=fraud,
             quick_replies=(["转人工"] if policy.offer_human and "转人工" not in result.quick_replies else [])
             + result.quick_replies,
             suggestions=agent_suggestions(result, fraud, policy.banner, self.knowledge, ctx),
             alert=policy.alert_agent,
         )
+
+    @staticmethod
+    def checked(reply: str, message: str) -> str:
+        """The skill's words as the customer gets them: never asking for codes, passwords or transfers,
+        and after a message that gave a secret (我的验证码是123456: stored masked), why it should not."""
+        reply = safe_reply(reply)
+        if contains_secret(message):
+            reply = say("never_share_secret") + "\n\n" + reply
+        return reply
 
     def route(self, state: SessionState, text: str, intent, fraud, other_lender: bool = False):
         """Pick the skill: critical fraud and explicit requests first, then an ongoing trial,

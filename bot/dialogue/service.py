@@ -93,8 +93,8 @@ class ChatService:
             turn_id = self.store.add_turn(
                 session_id, "bot", result.reply, intent=result.intent.intent, confidence=result.intent.confidence,
                 fraud_level=result.fraud.level, fraud_scenario=result.fraud.scenario, skill=result.skill,
-                data_json={"sources": result.sources, "plan": result.plan, "quick_replies": result.quick_replies,
-                           "warning": result.warning})
+                data_json={"sources": result.sources, "plan": result.plan, "lead": result.lead,
+                           "quick_replies": result.quick_replies, "warning": result.warning})
             suggestion_ids = self.store.add_suggestions(customer_turn, [s.as_dict() for s in result.suggestions])
             if result.alert:
                 self.store.add_alert(session_id, result.fraud.level, result.fraud.scenario, message)

@@ -2,8 +2,9 @@
 
 Each function takes a ledger, the customer id of the authenticated session and a date, and
 returns a dataclass of exact ``Decimal`` amounts with the date they hold on, ``to_text()`` — the
-Chinese reply, which always says as of which date ("截至2026年11月22日…") — and ``to_dict()`` for
-the API (money as decimal strings "1234.56", rates as fraction strings, dates ISO).
+Chinese reply, which always says as of which date ("截至2026年11月22日…"), in the words of the
+templates ``bill.*``, ``payoff.*``, ``overdue.*`` and ``hardship.*`` (knowledge/templates.yaml) — and
+``to_dict()`` for the API (money as decimal strings "1234.56", rates as fraction strings, dates ISO).
 
 Every figure comes from the repayment generator applied to the real loan from the ledger:
 
@@ -40,6 +41,7 @@ from bot.repayment.money import ZERO, format_percent, format_yuan
 from bot.repayment.overdue import DEFAULT_LATE_DAYS
 from bot.repayment.overdue import overdue_cost as generator_overdue_cost
 from bot.repayment.render import early_quote_to_dict, hardship_to_dict, money
+from bot.wording import say
 
 # "If I pay later": days from the question's date shown for an overdue loan.
 LATER_DAYS = (3, 7, 15, 30)
@@ -47,15 +49,11 @@ LATER_DAYS = (3, 7, 15, 30)
 
 def date_zh(day: date) -> str:
     """2026-11-22 → 2026年11月22日."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _yuan(amount: Decimal) -> str:
-    return f"{format_yuan(amount)}元"
+    return say("date", year=day.year, month=day.month, day=day.day)
 
 
 def _loan_name(loan_id: str, product_name: str) -> str:
-    return f"{product_name}（{loan_id}）"
+    return say("loan.name", product=product_name, loan_id=loan_id)
 
 
 def _open_account(ledger: LoanLedger, customer_id: str, loan_id: str, as_of: date) -> LoanAccount:
@@ -63,9 +61,9 @@ def _open_account(ledger: LoanLedger, customer_id: str, loan_id: str, as_of: dat
     if not account.is_open(as_of):
         settlement = account.settlement(as_of)
         settled_on = settlement.paid_on if settlement else account.loan.settled_on
-        when = f"已于{date_zh(settled_on)}" if settled_on else "已经"
+        name = _loan_name(account.loan.loan_id, account.loan.product_name)
         raise LoanClosed(
-            f"您的{_loan_name(account.loan.loan_id, account.loan.product_name)}{when}结清，不需要再还款了。",
+            say("loan.closed_on", loan=name, date=date_zh(settled_on)) if settled_on else say("loan.closed", loan=name),
             f"loan {account.loan.loan_id} is repaid; nothing to quote as of {as_of.isoformat()}",
         )
     return account
@@ -115,49 +113,60 @@ class BillSummary:
         }
 
     def to_text(self) -> str:
-        head = f"截至{date_zh(self.as_of)}，"
+        today = date_zh(self.as_of)
         if not self.lines:
-            return head + "您目前没有需要还款的借款。"
-        lines = [head + (f"您有{len(self.lines)}笔借款待还：" if len(self.lines) > 1 else "您的待还账单如下：")]
+            return say("bill.nothing_due", date=today)
+        several = len(self.lines) > 1
+        lines = [say("bill.head_several", date=today, count=len(self.lines)) if several else say("bill.head_one", date=today)]
         for number, line in enumerate(self.lines, start=1):
-            prefix = f"{number}. " if len(self.lines) > 1 else ""
-            lines.append(prefix + _bill_line_text(line, self.as_of))
-        if len(self.lines) > 1:
-            lines.append(f"合计{_yuan(self.total_due)}。")
+            text = _bill_line_text(line, self.as_of)
+            lines.append(say("bill.numbered", number=number, line=text) if several else text)
+        if several:
+            lines.append(say("bill.total", amount=format_yuan(self.total_due)))
         if self.overdue:
-            lines.append("逾期期间每天都会产生罚息，逾期记录还可能影响个人征信，请尽快还款；确有困难可以跟我说“还不上了”，帮您看看延期或重新分期的方案。")
+            lines.append(say("bill.overdue_advice"))
         return "\n".join(lines)
 
 
 def _split_text(principal: Decimal, interest: Decimal, fee: Decimal, penalty: Decimal = ZERO, late: Decimal = ZERO) -> str:
-    parts = [f"本金{_yuan(principal)}", f"利息{_yuan(interest)}"]
-    if fee:
-        parts.append(f"手续费{_yuan(fee)}")
-    if penalty:
-        parts.append(f"罚息{_yuan(penalty)}")
-    if late:
-        parts.append(f"违约金{_yuan(late)}")
+    """本金… + 利息… (+ 手续费… + 罚息… + 违约金…, the ones that are not zero)."""
+    parts = [say("split.principal", amount=format_yuan(principal)), say("split.interest", amount=format_yuan(interest))]
+    for name, amount in (("split.fee", fee), ("split.penalty_interest", penalty), ("split.late_fee", late)):
+        if amount:
+            parts.append(say(name, amount=format_yuan(amount)))
     return " + ".join(parts)
+
+
+def _charges_text(penalty: Decimal, late_fee: Decimal, with_late_fee: str, penalty_only: str, otherwise: str) -> str:
+    """Penalty interest and late fee in the template ``with_late_fee`` (a late fee is charged), else
+    ``penalty_only`` (penalty interest alone); ``otherwise`` when there is neither."""
+    if late_fee:
+        return say(with_late_fee, penalty=format_yuan(penalty), late_fee=format_yuan(late_fee))
+    if penalty:
+        return say(penalty_only, penalty=format_yuan(penalty))
+    return otherwise
 
 
 def _periods_text(indexes: tuple[int, ...], total: int) -> str:
     if len(indexes) == 1:
-        return f"第{indexes[0]}/{total}期"
-    return f"第{indexes[0]}–{indexes[-1]}/{total}期"
+        return say("bill.period", index=indexes[0], total=total)
+    return say("bill.periods", first=indexes[0], last=indexes[-1], total=total)
 
 
 def _bill_line_text(line: BillLine, as_of: date) -> str:
-    name = _loan_name(line.loan_id, line.product_name)
-    split = _split_text(line.principal, line.interest, line.fee, line.penalty_interest, line.late_fees)
-    paid = f"，已还{_yuan(line.already_paid)}" if line.already_paid else ""
+    parts = dict(
+        loan=_loan_name(line.loan_id, line.product_name),
+        periods=_periods_text(line.period_indexes, line.periods_total),
+        amount=format_yuan(line.amount_due),
+        split=_split_text(line.principal, line.interest, line.fee, line.penalty_interest, line.late_fees),
+        paid=say("bill.already_paid", amount=format_yuan(line.already_paid)) if line.already_paid else "",
+    )
     if line.overdue:
-        return (
-            f"{name}{_periods_text(line.period_indexes, line.periods_total)}已于{date_zh(line.due_date)}到期，"
-            f"已逾期{line.days_overdue}天" + ("（还在宽限期内，现在还清不收罚息）" if line.within_grace else "")
-            + f"，现在需还{_yuan(line.amount_due)}（{split}{paid}）。"
-        )
-    when = "当天到期" if line.due_date == as_of else f"{date_zh(line.due_date)}到期"
-    return f"{name}{_periods_text(line.period_indexes, line.periods_total)}，{when}，应还{_yuan(line.amount_due)}（{split}{paid}）。"
+        grace = say("bill.within_grace") if line.within_grace else ""
+        return say("bill.line_overdue", due_date=date_zh(line.due_date), days=line.days_overdue, grace=grace, **parts)
+    if line.due_date == as_of:
+        return say("bill.line_due_today", **parts)
+    return say("bill.line_due", due_date=date_zh(line.due_date), **parts)
 
 
 def bill_summary(ledger: LoanLedger, customer_id: str, as_of: date) -> BillSummary:
@@ -212,43 +221,45 @@ class PayoffQuote:
         }
 
     def to_text(self) -> str:
-        name = _loan_name(self.loan_id, self.product_name)
-        parts = []
-        for item in self.due_instalments:
-            state = f"已逾期{item.days_overdue}天" if item.days_overdue else "当天到期"
-            parts.append(
-                f"第{item.period_index}期（{state}）{_yuan(item.total_due)}"
-                + (f"（含罚息{_yuan(item.penalty_interest)}" + (f"、违约金{_yuan(item.late_fee)}" if item.late_fee else "") + "）"
-                   if item.penalty_interest or item.late_fee else "")
-            )
+        parts = [_due_instalment_text(item) for item in self.due_instalments]
         if self.outstanding_principal:
-            parts.append(f"剩余本金{_yuan(self.outstanding_principal)}")
+            parts.append(say("payoff.principal", amount=format_yuan(self.outstanding_principal)))
             if self.accrued_days and self.accrued_from is not None:
-                parts.append(f"自{date_zh(self.accrued_from)}起{self.accrued_days}天的利息{_yuan(self.accrued_interest)}")
+                parts.append(say("payoff.accrued_interest", date=date_zh(self.accrued_from), days=self.accrued_days,
+                                 amount=format_yuan(self.accrued_interest)))
             if self.prepayment_penalty:
-                parts.append(f"提前还款违约金{_yuan(self.prepayment_penalty)}")
+                parts.append(say("payoff.prepayment_penalty", amount=format_yuan(self.prepayment_penalty)))
             if self.fees:
-                parts.append(f"剩余手续费{_yuan(self.fees)}")
+                parts.append(say("payoff.fees", amount=format_yuan(self.fees)))
         lines = [
-            f"截至{date_zh(self.as_of)}，您的{name}一次性结清共需还{_yuan(self.amount_due)}：" + " + ".join(parts) + "。",
-            f"提前还款规则：{self.penalty_rule}。",
+            say("payoff.total", date=date_zh(self.as_of), loan=_loan_name(self.loan_id, self.product_name),
+                amount=format_yuan(self.amount_due), parts=" + ".join(parts)),
+            say("payoff.rule", rule=self.penalty_rule),
         ]
         if self.early is not None:
             if self.saving >= 0:
-                lines.append(f"和按原计划继续还款相比，可以少付{_yuan(self.saving)}。")
+                lines.append(say("payoff.saving", amount=format_yuan(self.saving)))
             else:
-                lines.append(f"由于提前还款违约金，和按原计划还款相比反而多付{_yuan(-self.saving)}。")
-        lines.append("金额按这一天还款计算，换一天还款金额会不同；请在App“还款”页面操作，不要向任何个人账户转账。")
+                lines.append(say("payoff.costs_more", amount=format_yuan(-self.saving)))
+        lines.append(say("payoff.how_to_pay"))
         return "\n".join(lines)
+
+
+def _due_instalment_text(item: OverdueInstalment) -> str:
+    """第3期（已逾期12天）1,234.56元（含罚息…、违约金…）: an instalment the payoff includes."""
+    state = say("payoff.overdue_days", days=item.days_overdue) if item.days_overdue else say("payoff.due_today")
+    charges = _charges_text(item.penalty_interest, item.late_fee, "payoff.includes_penalty_and_late_fee",
+                            "payoff.includes_penalty", otherwise="")
+    return say("payoff.instalment", index=item.period_index, state=state, amount=format_yuan(item.total_due), charges=charges)
 
 
 def _penalty_rule_zh(loan: Loan) -> str:
     penalty = loan.early_rules.penalty
     if penalty.kind is PenaltyKind.PERCENT_OF_PREPAID:
-        return f"收取提前还款本金的{format_percent(penalty.rate)}作为违约金"
+        return say("payoff.rule_percent", rate=format_percent(penalty.rate))
     if penalty.kind is PenaltyKind.DAYS_OF_INTEREST:
-        return f"收取提前还款本金{penalty.days}天的利息作为违约金"
-    return "不收提前还款违约金"
+        return say("payoff.rule_days", days=penalty.days)
+    return say("payoff.rule_none")
 
 
 def payoff_quote(ledger: LoanLedger, customer_id: str, loan_id: str, on_date: date) -> PayoffQuote:
@@ -364,39 +375,45 @@ class OverdueCostQuote:
 
     def to_text(self) -> str:
         name = _loan_name(self.loan_id, self.product_name)
-        rule = f"罚息按逾期本金每天计收，罚息年利率{format_percent(self.penalty_rate)}{self.penalty_basis}"
-        if self.grace_days:
-            rule += f"，到期后{self.grace_days}天内还款不收罚息"
-        if self.late_fee_per_instalment:
-            rule += f"，超过宽限期每期另收违约金{_yuan(self.late_fee_per_instalment)}"
+        rule = say(
+            "overdue.rule", rate=format_percent(self.penalty_rate), basis=self.penalty_basis,
+            grace=say("overdue.rule_grace", days=self.grace_days) if self.grace_days else "",
+            late_fee=say("overdue.rule_late_fee", amount=format_yuan(self.late_fee_per_instalment))
+            if self.late_fee_per_instalment else "",
+        )
         overdue = self.overdue
         if overdue is None:
-            lines = [f"截至{date_zh(self.as_of)}，您的{name}没有逾期。"]
+            lines = [say("overdue.none", date=date_zh(self.as_of), loan=name)]
             if self.next_instalment is not None:
                 index, due, amount = self.next_instalment
-                lines.append(f"下一期（第{index}期）{date_zh(due)}到期，应还{_yuan(amount)}。如果晚还：")
-                lines += [
-                    f"晚{row.days_overdue}天：共需还{_yuan(row.total_due)}"
-                    + (f"（罚息{_yuan(row.penalty_interest)}" + (f"、违约金{_yuan(row.late_fees)}" if row.late_fees else "") + "）"
-                       if row.penalty_interest or row.late_fees else "（宽限期内，不收罚息）")
-                    for row in self.if_paid_later
-                ]
-            lines.append(rule + "。逾期还可能影响个人征信，请按时还款。")
+                lines.append(say("overdue.next_instalment", index=index, due_date=date_zh(due), amount=format_yuan(amount)))
+                lines += [_if_late_text(row) for row in self.if_paid_later]
+            lines.append(say("overdue.rule_on_time", rule=rule))
             return "\n".join(lines)
-        periods = "、".join(f"第{i.period_index}期" for i in overdue.instalments)
-        first_due = overdue.instalments[0].due_date
+        split = _split_text(overdue.overdue_principal, overdue.overdue_interest, overdue.overdue_fees,
+                            overdue.penalty_interest, overdue.late_fees)
         lines = [
-            f"截至{date_zh(self.as_of)}，您的{name}{periods}已逾期{overdue.days_overdue}天（{date_zh(first_due)}到期），"
-            f"需还{_yuan(overdue.total_due)}：{_split_text(overdue.overdue_principal, overdue.overdue_interest, overdue.overdue_fees, overdue.penalty_interest, overdue.late_fees)}。",
+            say("overdue.head", date=date_zh(self.as_of), loan=name,
+                periods="、".join(say("overdue.period", index=i.period_index) for i in overdue.instalments),
+                days=overdue.days_overdue, due_date=date_zh(overdue.instalments[0].due_date),
+                amount=format_yuan(overdue.total_due), split=split),
         ]
         if all(i.within_grace for i in overdue.instalments):
-            lines.append(f"目前还在{self.grace_days}天宽限期内，今天还清不收罚息。")
-        lines.append(rule + "。")
+            lines.append(say("overdue.within_grace", days=self.grace_days))
+        lines.append(say("overdue.rule_sentence", rule=rule))
         if self.if_paid_later:
-            later = "；".join(f"{date_zh(row.pay_on)}还需{_yuan(row.total_due)}" for row in self.if_paid_later[:2])
-            lines.append(f"罚息每天都在增加：{later}。")
-        lines.append("逾期记录可能上报个人征信，请尽快在App内还款；确有困难可以申请延期或重新分期。")
+            later = "；".join(say("overdue.later_item", date=date_zh(row.pay_on), amount=format_yuan(row.total_due))
+                             for row in self.if_paid_later[:2])
+            lines.append(say("overdue.growing", later=later))
+        lines.append(say("overdue.advice"))
         return "\n".join(lines)
+
+
+def _if_late_text(row: LateCostRow) -> str:
+    """晚7天：共需还…（罚息…、违约金…）: one row of "if the next instalment is paid late"."""
+    charges = _charges_text(row.penalty_interest, row.late_fees, "overdue.late_penalty_and_fee", "overdue.late_penalty",
+                            otherwise=say("overdue.late_within_grace"))
+    return say("overdue.if_late", days=row.days_overdue, amount=format_yuan(row.total_due), charges=charges)
 
 
 def overdue_cost(ledger: LoanLedger, customer_id: str, loan_id: str, as_of: date) -> OverdueCostQuote:
@@ -449,7 +466,8 @@ def _penalty_basis_zh(loan: Loan) -> str:
     rules = loan.overdue_rules
     if rules.penalty_annual_rate is not None or not loan.price.annual_interest_rate:
         return ""
-    return f"（合同年利率{format_percent(loan.price.annual_interest_rate)}上浮{format_percent(rules.penalty_markup, 0)}）"
+    return say("overdue.penalty_basis", rate=format_percent(loan.price.annual_interest_rate),
+               markup=format_percent(rules.penalty_markup, 0))
 
 
 # --- when the customer cannot pay -----------------------------------------------------------
@@ -485,24 +503,26 @@ class HardshipQuote:
         }
 
     def to_text(self) -> str:
-        name = _loan_name(self.loan_id, self.product_name)
-        owed = f"剩余本金{_yuan(self.outstanding_principal)}"
+        principal = format_yuan(self.outstanding_principal)
         if self.overdue_principal:
-            owed += f"（其中已逾期未还的本金{_yuan(self.overdue_principal)}）"
-        lines = [f"截至{date_zh(self.as_of)}，您的{name}{owed}，还剩{self.comparison.periods_left}期。"]
+            owed = say("hardship.owed_with_overdue", principal=principal, overdue_principal=format_yuan(self.overdue_principal))
+        else:
+            owed = say("hardship.owed", principal=principal)
+        lines = [say("hardship.head", date=date_zh(self.as_of), loan=_loan_name(self.loan_id, self.product_name), owed=owed,
+                     periods=self.comparison.periods_left)]
         if self.existing_arrangement:
-            lines.append(f"您已办理过协商还款：{self.existing_arrangement}。再次申请需要重新审核。")
-        lines.append("如果暂时还不上，可以申请以下方案（按您的实际欠款测算，能否办理以审核结果为准）：")
+            lines.append(say("hardship.existing_arrangement", arrangement=self.existing_arrangement))
+        lines.append(say("hardship.account_intro"))
         for number, option in enumerate(self.comparison.options, start=1):
-            extra = "" if option.kind == "current" else f"，比原计划多付{_yuan(option.extra_cost)}"
-            first = "暂停还款" if option.next_payment == 0 else f"下期还{_yuan(option.next_payment)}"
-            lines.append(
-                f"{number}. {option.title}：{first}，之后每期约{_yuan(option.regular_payment)}，"
-                f"{option.months_to_repay}个月还清，剩余总还款{_yuan(option.total_payment)}{extra}。"
-            )
+            extra = "" if option.kind == "current" else say("hardship.extra_cost", amount=format_yuan(option.extra_cost))
+            first = (say("hardship.pause") if option.next_payment == 0
+                     else say("hardship.next_payment", amount=format_yuan(option.next_payment)))
+            lines.append(say("hardship.account_option", number=number, title=option.title, first=first,
+                             regular_payment=format_yuan(option.regular_payment), months=option.months_to_repay,
+                             total_payment=format_yuan(option.total_payment), extra=extra))
         if self.overdue_charges:
-            lines.append(f"另外，截至{date_zh(self.as_of)}已产生的罚息和违约金共{_yuan(self.overdue_charges)}，需要一并处理。")
-        lines.append("主动联系我们协商，比放任逾期更能保护您的征信。请只通过App或官方客服热线申请，不要相信收费“代理协商”“停息挂账”的中介。")
+            lines.append(say("hardship.charges", date=date_zh(self.as_of), amount=format_yuan(self.overdue_charges)))
+        lines.append(say("hardship.account_advice"))
         return "\n".join(lines)
 
 
@@ -577,17 +597,17 @@ class AccountOverview:
         }
 
     def to_text(self) -> str:
-        lines = [f"截至{date_zh(self.as_of)}，{self.profile.name}（授信额度{_yuan(self.profile.credit_limit)}）："]
+        lines = [say("overview.head", date=date_zh(self.as_of), name=self.profile.name,
+                     credit_limit=format_yuan(self.profile.credit_limit))]
         if not self.loans:
-            lines.append("还没有借款。")
+            lines.append(say("overview.no_loans"))
         for s in self.loans:
             if s.is_open:
-                lines.append(
-                    f"- {s.loan.label_zh}，{s.loan.status.label_zh}，剩余本金{_yuan(s.outstanding_principal)}，"
-                    f"已还{s.periods_paid}/{s.periods_total}期"
-                )
+                lines.append(say("overview.open_loan", loan=s.loan.label_zh, status=s.loan.status.label_zh,
+                                 principal=format_yuan(s.outstanding_principal), periods_paid=s.periods_paid,
+                                 periods_total=s.periods_total))
             else:
-                lines.append(f"- {s.loan.label_zh}，已结清")
+                lines.append(say("overview.closed_loan", loan=s.loan.label_zh))
         return "\n".join(lines)
 
 

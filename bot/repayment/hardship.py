@@ -31,6 +31,7 @@ from bot.repayment.errors import PlanError
 from bot.repayment.money import ONE, ZERO, exact_arithmetic, to_cents
 from bot.repayment.schedule import Period, RepaymentPlan, assemble_plan, build_plan
 from bot.repayment.terms import Coupons, LoanTerms, Method
+from bot.wording import say
 
 
 @dataclass(frozen=True)
@@ -112,11 +113,11 @@ def hardship_options(
         apr_cap=plan.apr_cap,
     )
     options = [
-        _option("current", "维持原计划", "按原来的还款计划继续还款。", current, 0, outstanding, last_due),
+        _option("current", say("relief.current"), say("relief.current_description"), current, 0, outstanding, last_due),
         _option(
             "extension",
-            f"延期还款{extension_months}个月",
-            f"接下来{extension_months}个月暂不还款，期间利息计入本金，之后按剩余{left}期还清。",
+            say("relief.extension", months=extension_months),
+            say("relief.extension_description", months=extension_months, periods_left=left),
             extended_tail,
             extension_months,
             outstanding,
@@ -125,8 +126,8 @@ def hardship_options(
         ),
         _option(
             "reamortise",
-            f"延长{extra_months}个月重新分期",
-            f"剩余本金改为分{left + extra_months}期偿还，每期还款额降低，但总利息增加。",
+            say("relief.reamortise", months=extra_months),
+            say("relief.reamortise_description", periods=left + extra_months),
             reamortised,
             0,
             outstanding,
@@ -134,8 +135,8 @@ def hardship_options(
         ),
         _option(
             "interest_only",
-            f"前{interest_only_months}个月只还利息",
-            f"接下来{interest_only_months}个月每月只还利息，之后剩余本金按{left}期还清。",
+            say("relief.interest_only", months=interest_only_months),
+            say("relief.interest_only_description", months=interest_only_months, periods_left=left),
             interest_only,
             interest_only_months,
             outstanding,

@@ -23,15 +23,12 @@ from decimal import Decimal, InvalidOperation
 
 from bot.repayment.errors import PlanError
 from bot.repayment.terms import LoanTerms, Method, loan_terms
+from bot.wording import say
 
 REQUIRED_SLOTS = ("amount", "months", "price")
 
-_QUESTIONS = {
-    "amount": "请问您想借多少钱？比如“借2万”。",
-    "months": "请问您想分几期还？比如“12期”或“一年”。",
-    "price": "请问这笔借款的利率是多少？可以说年化利率、日利率或月费率，比如“年化7.2%”或“日息万五”。",
-    "method": "请问还款方式是等额本息、等额本金、先息后本，还是一次性还本付息？",
-}
+# Slot → the template that asks for it.
+_QUESTIONS = {"amount": "ask.amount", "months": "ask.months", "price": "ask.price", "method": "ask.method"}
 
 
 @dataclass(frozen=True)
@@ -72,7 +69,7 @@ class LoanRequest:
 
 def question_for(slot: str) -> str:
     """The Chinese question asking for ``slot`` (amount, months, price or method)."""
-    return _QUESTIONS[slot]
+    return say(_QUESTIONS[slot])
 
 
 def next_question(request: LoanRequest) -> str | None:

@@ -2,12 +2,14 @@
 
 JSON (``plan_to_dict``) has exactly the shape of ``finbot plan --json``:
 ``{"periods": [{"index", "due_date", "principal", "interest", "fee", "payment", "balance"}],
-"apr", "effective_apr", "total_interest", "total_fees", "total_payment", "flags"}``;
-money is a decimal string with two places ("1732.38"), rates a decimal string of the
-fraction with six places ("0.072000"), dates ISO.
+"apr", "effective_apr", "total_interest", "total_fees", "total_payment", "flags", "notes_zh",
+"warnings_zh"}``; money is a decimal string with two places ("1732.38"), rates a decimal string of
+the fraction with six places ("0.072000"), dates ISO.
 
 Chat text shows the first periods, the last period, the totals, the annualised-rate
-disclosure line and, when the plan is flagged, the cap warning.
+disclosure line and, when the plan is flagged, its note or the cap warning. The words are templates
+in ``knowledge/templates.yaml`` (``plan.*``, ``early.*``, ``late.*``, ``hardship.*``); this module
+chooses which sentences an answer has and formats the figures.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from bot.repayment.money import format_percent, format_yuan, to_cents
 from bot.repayment.overdue import OverdueCost, OverdueStatement
 from bot.repayment.schedule import FLAG_APR_ABOVE_CAP, FLAG_ZERO_INTEREST_WITH_FEES, Period, RepaymentPlan
 from bot.repayment.terms import Method
+from bot.wording import say
 
 CSV_COLUMNS = ("index", "due_date", "principal", "interest", "fee", "payment", "balance")
 CHAT_FIRST_PERIODS = 3
@@ -55,7 +58,8 @@ def plan_to_dict(plan: RepaymentPlan) -> dict[str, object]:
         "total_payment": money(plan.total_payment),
         "flags": list(plan.flags),
         # What the customer must be told beside the figures (the same words as the chat reply).
-        "warnings_zh": [w for w in (cap_warning(plan),) if w],
+        "notes_zh": plan_notes(plan),
+        "warnings_zh": plan_warnings(plan),
     }
 
 
@@ -71,64 +75,69 @@ def plan_to_csv(plan: RepaymentPlan) -> str:
 
 
 def price_text(plan: RepaymentPlan) -> str:
-    """How the price was quoted: "年利率7.20%", "日利率0.0500%（折合年利率18.00%）", "月费率0.60%"."""
+    """How the price was quoted: "年利率7.20%", "日利率0.0500%（折合年利率18.00%）", "月手续费率0.60%"."""
     price = plan.terms.price
     parts = []
     if price.annual_rate is not None:
-        parts.append(f"年利率{format_percent(price.annual_rate)}")
+        parts.append(say("price.annual", rate=format_percent(price.annual_rate)))
     if price.daily_rate is not None:
-        parts.append(f"日利率{format_percent(price.daily_rate, 4)}（折合年利率{format_percent(price.annual_interest_rate)}）")
+        parts.append(say("price.daily", daily_rate=format_percent(price.daily_rate, 4),
+                         annual_rate=format_percent(price.annual_interest_rate)))
     if price.monthly_fee_rate is not None:
-        parts.append(f"月手续费率{format_percent(price.monthly_fee_rate)}")
+        parts.append(say("price.monthly_fee", rate=format_percent(price.monthly_fee_rate)))
     return "，".join(parts)
 
 
 def _period_line(period: Period) -> str:
-    parts = f"本金{format_yuan(period.principal)} + 利息{format_yuan(period.interest)}"
-    if period.fee:
-        parts += f" + 手续费{format_yuan(period.fee)}"
-    return f"第{period.index}期 {period.due_date.isoformat()} 还{format_yuan(period.payment)}元（{parts}）"
+    fee = say("plan.period_fee", fee=format_yuan(period.fee)) if period.fee else ""
+    split = say("plan.period_split", principal=format_yuan(period.principal), interest=format_yuan(period.interest), fee=fee)
+    return say("plan.period", index=period.index, due_date=period.due_date.isoformat(), payment=format_yuan(period.payment),
+               split=split)
 
 
 def disclosure_line(plan: RepaymentPlan) -> str:
-    return f"年化利率（按内部收益率IRR计算）：{format_percent(plan.apr)}，复利实际年化{format_percent(plan.effective_apr)}。"
+    return say("plan.disclosure", apr=format_percent(plan.apr), effective_apr=format_percent(plan.effective_apr))
 
 
-def cap_warning(plan: RepaymentPlan) -> str | None:
+def plan_notes(plan: RepaymentPlan) -> list[str]:
+    """What the customer should know about how the plan is priced (a zero-interest plan with fees)."""
+    return [say("plan.zero_interest_with_fees")] if FLAG_ZERO_INTEREST_WITH_FEES in plan.flags else []
+
+
+def plan_warnings(plan: RepaymentPlan) -> list[str]:
+    """What the customer must be warned of (an annualised rate above the cap)."""
     if FLAG_APR_ABOVE_CAP not in plan.flags:
-        return None
-    return (
-        f"⚠️ 提醒：这个方案的年化利率为{format_percent(plan.apr)}，超过了{format_percent(plan.apr_cap)}的上限，"
-        "借款成本较高，请谨慎考虑，也可以咨询官方客服了解其他方案。"
-    )
+        return []
+    return [say("plan.apr_above_cap", apr=format_percent(plan.apr), cap=format_percent(plan.apr_cap))]
+
+
+def plan_terms_line(plan: RepaymentPlan) -> str:
+    """The plan's first line: amount, term, method and price ("借款20,000.00元，分12期，…。还款计划：")."""
+    terms = plan.terms
+    if terms.method is Method.BULLET:
+        term = say("plan.term_months", months=terms.months)
+    else:
+        term = say("plan.term_periods", periods=len(plan.periods))
+    upfront = say("plan.upfront_fee", fee=format_yuan(terms.upfront_fee)) if terms.upfront_fee else ""
+    return say("plan.terms", principal=format_yuan(terms.principal), term=term, method=terms.method.label_zh,
+               price=price_text(plan), upfront_fee=upfront)
 
 
 def plan_to_chat(plan: RepaymentPlan) -> str:
-    """A compact Chinese answer: terms, first periods, last period, totals, disclosure, warnings."""
-    terms = plan.terms
+    """A compact Chinese answer: terms, first periods, last period, totals, disclosure, notes, warnings."""
     periods = plan.periods
-    term = f"期限{terms.months}个月" if terms.method is Method.BULLET else f"分{len(periods)}期"
-    lines = [
-        f"借款{format_yuan(terms.principal)}元，{term}，{terms.method.label_zh}，{price_text(plan)}"
-        + (f"，前期费用{format_yuan(terms.upfront_fee)}元" if terms.upfront_fee else "")
-        + "。还款计划："
-    ]
+    lines = [plan_terms_line(plan)]
     shown = periods if len(periods) <= CHAT_FIRST_PERIODS + 1 else periods[:CHAT_FIRST_PERIODS]
     lines += [_period_line(p) for p in shown]
     if len(periods) > CHAT_FIRST_PERIODS + 1:
-        hidden = len(periods) - CHAT_FIRST_PERIODS - 1
-        lines.append(f"……（中间{hidden}期略）")
+        lines.append(say("plan.periods_left_out", count=len(periods) - CHAT_FIRST_PERIODS - 1))
         lines.append(_period_line(periods[-1]))
-    lines.append(
-        f"合计：总还款{format_yuan(plan.total_payment)}元，其中本金{format_yuan(plan.total_principal)}元、"
-        f"利息{format_yuan(plan.total_interest)}元、费用{format_yuan(plan.total_fees)}元。"
-    )
+    lines.append(say("plan.totals", total_payment=format_yuan(plan.total_payment),
+                     total_principal=format_yuan(plan.total_principal), total_interest=format_yuan(plan.total_interest),
+                     total_fees=format_yuan(plan.total_fees)))
     lines.append(disclosure_line(plan))
-    if FLAG_ZERO_INTEREST_WITH_FEES in plan.flags:
-        lines.append("注意：这个方案虽然利息为0，但收取手续费，实际借款成本以上面的年化利率为准。")
-    warning = cap_warning(plan)
-    if warning:
-        lines.append(warning)
+    lines += [say("plan.note_line", note=note) for note in plan_notes(plan)]
+    lines += [say("plan.warning_line", warning=warning) for warning in plan_warnings(plan)]
     return "\n".join(lines)
 
 
@@ -155,25 +164,24 @@ def early_quote_to_dict(quote: EarlyRepaymentQuote) -> dict[str, object]:
 
 
 def early_quote_to_chat(quote: EarlyRepaymentQuote) -> str:
-    head = "全部提前还清" if quote.mode is PrepaymentMode.FULL else f"提前还本金{format_yuan(quote.prepaid_principal)}元"
-    lines = [
-        f"如果在{quote.on.isoformat()}{head}，当天需还{format_yuan(quote.amount_due)}元："
-        f"本金{format_yuan(quote.prepaid_principal)}元 + {quote.accrued_days}天利息{format_yuan(quote.accrued_interest)}元"
-        + (f" + 违约金{format_yuan(quote.penalty)}元" if quote.penalty else "")
-        + (f" + 手续费{format_yuan(quote.fees)}元" if quote.fees else "")
-        + "。"
-    ]
+    if quote.mode is PrepaymentMode.FULL:
+        what = say("early.full")
+    else:
+        what = say("early.partial", principal=format_yuan(quote.prepaid_principal))
+    lines = [say("early.amount_due", on=quote.on.isoformat(), what=what, amount=format_yuan(quote.amount_due),
+                 principal=format_yuan(quote.prepaid_principal), days=quote.accrued_days,
+                 interest=format_yuan(quote.accrued_interest),
+                 penalty=say("early.plus_penalty", amount=format_yuan(quote.penalty)) if quote.penalty else "",
+                 fees=say("early.plus_fees", amount=format_yuan(quote.fees)) if quote.fees else "")]
     if quote.remaining_plan is not None:
         remaining = quote.remaining_plan
-        how = "缩短期限" if quote.mode is PrepaymentMode.SHORTER_TERM else "减少每期还款额"
-        lines.append(
-            f"之后剩余本金{format_yuan(remaining.terms.principal)}元按{how}处理：还剩{len(remaining.periods)}期，"
-            f"下一期还{format_yuan(remaining.periods[0].payment)}元。"
-        )
+        how = say("early.shorter_term") if quote.mode is PrepaymentMode.SHORTER_TERM else say("early.lower_payment")
+        lines.append(say("early.remaining", principal=format_yuan(remaining.terms.principal), how=how,
+                         periods=len(remaining.periods), payment=format_yuan(remaining.periods[0].payment)))
     if quote.saving >= 0:
-        lines.append(f"和按原计划还款相比，一共可以少付{format_yuan(quote.saving)}元。")
+        lines.append(say("early.saving", amount=format_yuan(quote.saving)))
     else:
-        lines.append(f"由于违约金，和按原计划还款相比反而多付{format_yuan(-quote.saving)}元。")
+        lines.append(say("early.costs_more", amount=format_yuan(-quote.saving)))
     return "\n".join(lines)
 
 
@@ -206,21 +214,17 @@ def late_table_to_chat(rows: list[OverdueCost], penalty_rate: Decimal) -> str:
     if not rows:
         return ""
     first = rows[0]
-    lines = [
-        f"第{first.period_index}期（{first.due_date.isoformat()}到期，应还{format_yuan(first.instalment)}元）如果晚还："
-    ]
+    lines = [say("late.head", index=first.period_index, due_date=first.due_date.isoformat(),
+                 instalment=format_yuan(first.instalment))]
     for row in rows:
-        extra = (
-            "在宽限期内，不收罚息"
-            if row.within_grace
-            else f"罚息{format_yuan(row.penalty_interest)}元"
-            + (f" + 违约金{format_yuan(row.late_fee)}元" if row.late_fee else "")
-        )
-        lines.append(f"晚{row.days_late}天：共还{format_yuan(row.total_due)}元（{extra}）")
-    lines.append(
-        f"罚息按逾期本金每天计收，罚息年利率{format_percent(penalty_rate)}。逾期还可能影响个人征信，请尽量按时还款；"
-        "确有困难可以申请延期或重新分期。"
-    )
+        if row.within_grace:
+            charges = say("late.within_grace")
+        elif row.late_fee:
+            charges = say("late.penalty_and_fee", penalty=format_yuan(row.penalty_interest), late_fee=format_yuan(row.late_fee))
+        else:
+            charges = say("late.penalty", penalty=format_yuan(row.penalty_interest))
+        lines.append(say("late.row", days=row.days_late, amount=format_yuan(row.total_due), charges=charges))
+    lines.append(say("late.rule", rate=format_percent(penalty_rate)))
     return "\n".join(lines)
 
 
@@ -250,15 +254,12 @@ def hardship_to_dict(comparison: HardshipComparison) -> dict[str, object]:
 
 
 def hardship_to_chat(comparison: HardshipComparison) -> str:
-    lines = [
-        f"您目前剩余本金{format_yuan(comparison.outstanding_principal)}元、还剩{comparison.periods_left}期。"
-        "如果暂时还不上，可以向我们申请以下方案（以审核结果为准）："
-    ]
+    lines = [say("hardship.trial_head", principal=format_yuan(comparison.outstanding_principal),
+                 periods=comparison.periods_left)]
     for number, o in enumerate(comparison.options, start=1):
-        extra = "" if o.kind == "current" else f"，比原计划多付{format_yuan(o.extra_cost)}元"
-        lines.append(
-            f"{number}. {o.title}：下期还{format_yuan(o.next_payment)}元，之后每期约{format_yuan(o.regular_payment)}元，"
-            f"{o.months_to_repay}个月还清，剩余总还款{format_yuan(o.total_payment)}元{extra}。{o.description}"
-        )
-    lines.append("延期和重新分期会增加总利息，请按自己的实际情况选择。主动联系我们协商，比逾期更能保护您的征信。")
+        extra = "" if o.kind == "current" else say("hardship.extra_cost", amount=format_yuan(o.extra_cost))
+        lines.append(say("hardship.trial_option", number=number, title=o.title, next_payment=format_yuan(o.next_payment),
+                         regular_payment=format_yuan(o.regular_payment), months=o.months_to_repay,
+                         total_payment=format_yuan(o.total_payment), extra=extra, description=o.description))
+    lines.append(say("hardship.trial_advice"))
     return "\n".join(lines)

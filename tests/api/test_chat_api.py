@@ -26,6 +26,15 @@ def test_plan_over_two_turns_has_the_plan_shape(client):
     assert set(plan["periods"][0]) == {"index", "due_date", "principal", "interest", "fee", "payment", "balance"}
     assert sum(Decimal(p["principal"]) for p in plan["periods"]) == Decimal("20000")
 
+    # The plan is data beside the text: the lead is the answer's words before the plan, which
+    # holds no figure of a period; the history gives both back for a reload.
+    assert second["lead"] and second["answer"].startswith(second["lead"] + "\n")
+    assert plan["periods"][0]["payment"] == "1732.38" and "1,732.38" in second["answer"]
+    assert "1,732.38" not in second["lead"]
+    history = client.get(f"/v1/sessions/{first['session_id']}/history").json()["turns"]
+    assert history[-1]["plan"] == plan and history[-1]["lead"] == second["lead"]
+    assert history[1]["plan"] is None and history[1]["lead"] is None  # the question for the price
+
 
 def test_streamed_turn_sends_meta_deltas_and_done(client):
     with client.stream("POST", "/v1/chat/stream", json={"message": "怎么换绑银行卡"}) as response:

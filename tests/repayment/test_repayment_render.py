@@ -35,7 +35,7 @@ def plan_of(*args, **kwargs):
 def test_json_has_exactly_the_api_shape():
     data = plan_to_dict(plan_of(20000, 12, annual_rate="0.072"))
     assert list(data) == ["periods", "apr", "effective_apr", "total_interest", "total_fees", "total_payment", "flags",
-                          "warnings_zh"]
+                          "notes_zh", "warnings_zh"]
     assert all(list(period) == PERIOD_KEYS for period in data["periods"])
     assert data["periods"][0] == {
         "index": 1,
@@ -81,11 +81,20 @@ def test_chat_text_shows_first_and_last_periods_totals_and_disclosure():
 
 
 def test_chat_warns_above_the_cap_and_on_zero_interest_fees():
-    expensive = plan_to_chat(plan_of(5000, 6, daily_rate="0.001"))  # 0.1 % a day = 36 % a year
+    expensive_plan = plan_of(5000, 6, daily_rate="0.001")  # 0.1 % a day = 36 % a year
+    expensive = plan_to_chat(expensive_plan)
     assert "日利率0.1000%（折合年利率36.00%）" in expensive
     assert "超过了24.00%的上限" in expensive
-    fee_only = plan_to_chat(plan_of(12000, 12, "fee_installment", monthly_fee_rate="0.006"))
+    fee_only_plan = plan_of(12000, 12, "fee_installment", monthly_fee_rate="0.006")
+    fee_only = plan_to_chat(fee_only_plan)
     assert "手续费72.00" in fee_only and "利息为0，但收取手续费" in fee_only and "13.03%" in fee_only
+
+    # The page shows the plan's warnings and notes from its data: the same words as the chat text.
+    warned, noted = plan_to_dict(expensive_plan), plan_to_dict(fee_only_plan)
+    assert len(warned["warnings_zh"]) == 1 and warned["notes_zh"] == []
+    assert "⚠️ 提醒：" + warned["warnings_zh"][0] in expensive.splitlines()
+    assert len(noted["notes_zh"]) == 1 and noted["warnings_zh"] == []
+    assert "注意：" + noted["notes_zh"][0] in fee_only.splitlines()
 
 
 def test_bullet_loans_state_their_term():

@@ -6,6 +6,7 @@ service stored (over the agent API), and writes a screenshot to tests/artifacts/
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -82,6 +83,7 @@ def test_plan_over_two_turns_shows_the_table_and_the_annualised_rate(new_page, a
     second = ask(page, "年化7.2%")
     card = second.locator(".plan-card")
     expect(card).to_be_visible()
+    expect(second.locator(".bubble")).to_have_text(re.compile(r"^按您提供的条件.*。还款计划：$", re.DOTALL))
     expect(card.locator(".plan-rate")).to_contain_text("年化利率（IRR）")
     expect(card.locator(".plan-rate-value")).to_have_text("7.20%")
     expect(card.locator(".plan-rate-sub")).to_contain_text("7.44%")  # (1 + 0.6%)^12 − 1
@@ -96,6 +98,45 @@ def test_plan_over_two_turns_shows_the_table_and_the_annualised_rate(new_page, a
     expect(card.locator(".plan-cap-warning")).to_have_count(0)  # 7.2% is far below the cap
     card.scroll_into_view_if_needed()
     page.screenshot(path=artifacts / "chat-plan.png")
+
+
+def test_the_plan_table_is_drawn_from_the_data_whatever_the_reply_says(new_page, artifacts):
+    """Rewording a reply must not break the page: the plan reaches it as data (ChatResponse.plan) and
+    the bubble shows the answer's lead, so a reply with other words draws the same table."""
+    page = new_page()
+    sent = {}
+
+    def reworded(route):
+        # The service's real answer, with the words around the plan changed the way a new template would.
+        events = route.fetch().text().split("\n\n")
+        for position, event in enumerate(events):
+            if event.startswith("event: done\n"):
+                turn = json.loads(event.removeprefix("event: done\ndata: "))
+                for field in ("reply", "answer", "lead"):
+                    turn[field] = turn[field].replace("还款计划：", "分期明细见下表——")
+                sent.update(turn)
+                events[position] = "event: done\ndata: " + json.dumps(turn, ensure_ascii=False)
+        route.fulfill(status=200, headers={"Content-Type": "text/event-stream"}, body="\n\n".join(events))
+
+    page.route("**/v1/chat/stream", reworded)
+    answer = ask(page, "借5000分6期，日利率0.1%，每月还多少")  # 36 % a year: over the cap
+    plan = sent["plan"]
+    assert "还款计划：" not in sent["answer"] and sent["lead"].endswith("分期明细见下表——")
+
+    expect(answer.locator(".bubble")).to_have_text(sent["lead"])  # the lead, not the text table
+    card = answer.locator(".plan-card")
+    rows = card.locator("tbody tr.period")
+    expect(rows).to_have_count(6)
+    for row, period in zip(rows.all(), plan["periods"]):
+        expect(row.locator("td").nth(2)).to_have_text(yuan(Decimal(period["payment"])))
+        expect(row.locator("td").last).to_have_text(yuan(Decimal(period["balance"])))
+    expect(card.locator(".plan-rate-value")).to_have_text("36.00%")
+    # The warning is the service's sentence from the plan's data (templates plan.apr_above_cap).
+    assert plan["flags"] == ["apr_above_cap"] and len(plan["warnings_zh"]) == 1
+    expect(card.locator(".plan-cap-warning")).to_have_text(plan["warnings_zh"][0])
+    expect(card.locator(".plan-footnote")).not_to_be_empty()  # page.plan_footnote, from GET /v1/meta
+    card.scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "chat-plan-reworded.png")
 
 
 def test_scam_message_gets_a_red_banner_above_the_answer(new_page, agent_api, artifacts):
@@ -236,7 +277,7 @@ def test_signed_in_customer_token_goes_with_every_call_and_the_agent_sees_the_lo
     page.screenshot(path=artifacts / "chat-signed-in.png")
 
     # The agent sees the customer's loans beside the transcript.
-    loans = detail["loans"]["loans"] if isinstance(detail["loans"], dict) else detail["loans"]
+    loans = detail["loans"]["loans"]
     assert len(loans) == 2
     console = open_console(new_page, agent_key)
     console.locator(f'.session-item[data-session-id="{session_id}"]').click()

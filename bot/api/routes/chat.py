@@ -36,7 +36,8 @@ def to_response(turn) -> ChatResponse:
         intent={"id": r.intent.intent, "confidence": round(r.intent.confidence, 4),
                 "top": [{"id": s.intent, "probability": round(s.probability, 4)} for s in r.intent.top]},
         fraud=r.fraud.to_dict(),
-        skill=r.skill, sources=r.sources, quick_replies=r.quick_replies, plan=r.plan, data=r.data, handoff=r.handoff,
+        skill=r.skill, sources=r.sources, quick_replies=r.quick_replies, plan=r.plan, lead=r.lead, data=r.data,
+        handoff=r.handoff,
         suggestions=[{"id": sid, **s.as_dict()} for sid, s in zip(turn.suggestion_ids, r.suggestions)],
     )
 
@@ -99,6 +100,7 @@ def history(session_id: SessionPath, services: ServicesDep, customer: CustomerDe
         if turn["role"] == "bot":  # enough to redraw the banner, sources and plan after a reload
             data = turn.get("data_json") or {}
             item.update(warning=data.get("warning"), sources=data.get("sources") or [], plan=data.get("plan"),
+                        lead=data.get("lead"),
                         fraud={"level": turn.get("fraud_level"), "scenario": turn.get("fraud_scenario")})
         turns.append(item)
     return {"session_id": session_id, "turns": turns}

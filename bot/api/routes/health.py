@@ -26,14 +26,17 @@ def readyz(services: AnyServicesDep):
     return JSONResponse({"status": "not ready", "problem": services.problem}, status_code=503)
 
 
-@router.get("/v1/meta", response_model=MetaOut, summary="Chinese names of intents and scam scenarios, for the pages")
+@router.get("/v1/meta", response_model=MetaOut,
+            summary="Chinese names of intents and scam scenarios, and the pages' own sentences")
 def meta(services: AnyServicesDep):
     from bot.fraud.catalogue import load_catalogue
     from bot.intent.taxonomy import core_intents
+    from bot.wording import page_wording
 
     # The detector's catalogue once the service is ready; read from its file only before that.
     catalogue = services.fraud.catalogue if services.fraud is not None else load_catalogue()
-    return {"intents": core_intents(), "scenarios": {sid: scenario.name for sid, scenario in catalogue.scenarios.items()}}
+    return {"intents": core_intents(), "scenarios": {sid: scenario.name for sid, scenario in catalogue.scenarios.items()},
+            "wording": page_wording()}
 
 
 # Mounted only where settings.metrics_enabled (bot/api/app.py).

@@ -10,6 +10,7 @@ import datetime as dt
 
 from bot.dialogue.skills.base import SkillResult, Suggestion, TurnContext
 from bot.ledger import LedgerError, quotes
+from bot.wording import say
 
 LOAN_SLOT = "loan"
 
@@ -35,14 +36,14 @@ class _AccountSkill:
                 return self.answer(ctx, customer, None, as_of)
             loans = quotes.open_loans(self.ledger, customer, as_of)
             if not loans:
-                return SkillResult(f"截至{quotes.date_zh(as_of)}，您名下没有未结清的借款。", self.name)
+                return SkillResult(say("account.no_open_loans", date=quotes.date_zh(as_of)), self.name)
             chosen = quotes.pick_loan(loans, ctx.text)
             if chosen is None and ctx.state.selected_loan:
                 chosen = next((loan for loan in loans if loan.loan_id == ctx.state.selected_loan), None)
             if chosen is None:
                 ctx.state.pending_slot = LOAN_SLOT
                 names = [loan.label_zh for loan in loans]
-                reply = f"您目前有{len(loans)}笔未结清的借款：" + "；".join(names) + "。请问您问的是哪一笔？"
+                reply = say("account.which_loan", count=len(loans), loans="；".join(names))
                 return SkillResult(reply, self.name, quick_replies=names, data={"loans": [l.loan_id for l in loans]})
             ctx.state.pending_slot = None
             ctx.state.selected_loan = chosen.loan_id

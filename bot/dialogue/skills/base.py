@@ -37,6 +37,9 @@ class SkillResult:
     skill: str
     sources: list[dict] = field(default_factory=list)  # knowledge hits cited by the reply
     plan: dict | None = None  # the repayment plan, shaped like `finbot plan --json`
+    # With a plan: the reply's words before the plan's text (the rest of ``reply``), which a page that
+    # draws the plan from ``plan`` shows above its table.
+    lead: str | None = None
     data: dict = field(default_factory=dict)  # other structured output (hardship table, quotes)
     quick_replies: list[str] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.dialogue.skills.base import SkillResult, Suggestion, TurnContext
-from bot.dialogue.templates import template
 from bot.intent.taxonomy import IntentSpec, spec_of
+from bot.wording import say
 
 
 class ClarifySkill:
@@ -17,7 +17,7 @@ class ClarifySkill:
         offered = [spec_of(s.intent, self.specs) for s in ctx.intent.top]
         options = [spec.name for spec in offered if spec.offered_in_clarify][:3]
         options.append("转人工")
-        reply = template("clarify") if len(options) > 1 else template("unclear")
+        reply = say("clarify") if len(options) > 1 else say("unclear")
         return SkillResult(reply, self.name, quick_replies=options,
                            data={"candidates": [{"intent": s.intent, "probability": round(s.probability, 3)} for s in ctx.intent.top]},
                            suggestions=[Suggestion(reply, ctx.intent.confidence, "templates.yaml: clarify",

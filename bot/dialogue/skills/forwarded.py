@@ -10,7 +10,7 @@ variant, naming what to be wary of.
 from __future__ import annotations
 
 from bot.dialogue.skills.base import SkillResult, Suggestion, TurnContext
-from bot.dialogue.templates import template
+from bot.wording import say
 
 
 class ForwardedMessageSkill:
@@ -20,8 +20,8 @@ class ForwardedMessageSkill:
         fraud = ctx.fraud
         if fraud.level == "notice" and fraud.evidence:
             terms = "".join(f"「{t}」" for t in dict.fromkeys(item.term for item in fraud.evidence))
-            key, reply = "forwarded_notice", template("forwarded_notice").replace("〔说法〕", terms)
+            key, reply = "forwarded_notice", say("forwarded_notice", terms=terms)
         else:
-            key, reply = "forwarded_ordinary", template("forwarded_ordinary")
+            key, reply = "forwarded_ordinary", say("forwarded_ordinary")
         return SkillResult(reply, self.name, quick_replies=["怎么识别诈骗短信", "转人工"],
                            suggestions=[Suggestion(reply, 0.6, f"templates.yaml: {key}", "客户转发的短信或消息，未见诈骗特征")])

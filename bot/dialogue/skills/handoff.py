@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.dialogue.skills.base import SkillResult, Suggestion, TurnContext
-from bot.dialogue.templates import template
+from bot.wording import say
 
 TEMPLATE_BY_REASON = {"requested": "handoff_requested", "low_confidence": "handoff_low_confidence",
                       "fraud": "handoff_fraud"}
@@ -16,7 +16,7 @@ class HandoffSkill:
         self.reason = reason
 
     def run(self, ctx: TurnContext) -> SkillResult:
-        reply = template(TEMPLATE_BY_REASON[self.reason])
+        reply = say(TEMPLATE_BY_REASON[self.reason])
         return SkillResult(reply, self.name, handoff=True, handoff_reason=self.reason,
-                           suggestions=[Suggestion("您好，我是人工客服，已看到您之前的对话，请问还有什么可以帮您？", 0.9,
-                                                   "templates: agent opening", f"转人工原因：{self.reason}")])
+                           suggestions=[Suggestion(say("agent_opening"), 0.9, "templates.yaml: agent_opening",
+                                                   f"转人工原因：{self.reason}")])

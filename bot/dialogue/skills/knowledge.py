@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.dialogue.skills.base import SkillResult, Suggestion, TurnContext
-from bot.dialogue.templates import template
+from bot.wording import say
 
 
 class KnowledgeSkill:
@@ -23,12 +23,13 @@ class KnowledgeSkill:
         if not hits and ctx.products is not None and ctx.products.other_only:
             # Another lender's product: we answer for our own products only (the retriever finds nothing).
             names = "、".join(dict.fromkeys(m.surface for m in ctx.products.mentions))
-            reply = template("other_lender_product").replace("〔产品〕", names)
+            reply = say("other_lender_product", products=names)
             return SkillResult(reply, self.name, suggestions=[Suggestion(reply, 0.5, "templates.yaml: other_lender_product",
                                                                           "客户问的是其他机构的产品")])
         if not hits:
-            return SkillResult(template("no_answer"), self.name, quick_replies=["转人工"],
-                               suggestions=[Suggestion(template("no_answer"), 0.5, "templates.yaml: no_answer",
+            reply = say("no_answer")
+            return SkillResult(reply, self.name, quick_replies=["转人工"],
+                               suggestions=[Suggestion(reply, 0.5, "templates.yaml: no_answer",
                                                        "知识库没有足够相近的条目")])
         best = hits[0]
         return SkillResult(best.answer, self.name, sources=[h.as_dict() for h in hits[:1]], suggestions=suggestions,

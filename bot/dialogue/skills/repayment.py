@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from bot.dialogue.skills.base import SkillResult, Suggestion, TurnContext
 from bot.dialogue.skills.knowledge import KnowledgeSkill
-from bot.dialogue.templates import template
 from bot.repayment.early import quote_early_repayment
 from bot.repayment.errors import PlanError
 from bot.repayment.hardship import hardship_options
@@ -24,11 +23,13 @@ from bot.repayment.render import (
     hardship_to_dict,
     late_table_to_chat,
     overdue_cost_to_dict,
+    plan_terms_line,
     plan_to_chat,
     plan_to_dict,
 )
 from bot.repayment.schedule import build_plan
 from bot.repayment.terms import Method
+from bot.wording import say
 
 SLOT_FIELDS = ("amount", "months", "annual_rate", "daily_rate", "monthly_fee_rate", "method")
 QUICK_REPLIES = {
@@ -93,8 +94,10 @@ class RepaymentPlanSkill:
             plan = _plan(request, self.today())
         except PlanError as exc:
             return SkillResult(exc.message_zh, self.name, data={"error": exc.to_dict()})
-        reply = template("plan_intro") + "\n" + plan_to_chat(plan)
-        return SkillResult(reply, self.name, plan=plan_to_dict(plan), data={"slots": dict(ctx.state.slots)},
+        intro = say("plan_intro")
+        reply = intro + "\n" + plan_to_chat(plan)
+        lead = intro + "\n" + plan_terms_line(plan)  # plan_to_chat's first line: the page draws the rest from `plan`
+        return SkillResult(reply, self.name, plan=plan_to_dict(plan), lead=lead, data={"slots": dict(ctx.state.slots)},
                            quick_replies=["那24期呢", "提前还清要多少", "逾期会怎样"],
                            suggestions=[Suggestion(reply, 0.95, "还款计划生成器（bot.repayment）", "按客户给出的金额、期数、利率试算")])
 
@@ -133,7 +136,7 @@ class EarlyRepaymentSkill(_WhatIfSkill):
         paid = max(0, min(paid, len(plan.periods) - 1))
         on = (plan.periods[paid - 1].due_date if paid else plan.terms.start_date) + dt.timedelta(days=1)
         quote = quote_early_repayment(plan, on)
-        reply = f"以您试算的这笔借款为例，还完第{paid}期后的第二天全部提前还清：\n" + early_quote_to_chat(quote)
+        reply = say("early.trial_intro", periods_paid=paid) + "\n" + early_quote_to_chat(quote)
         return SkillResult(reply, self.name, data={"early_repayment": early_quote_to_dict(quote)},
                            suggestions=[Suggestion(reply, 0.9, "还款计划生成器：提前还款", "按试算借款计算")])
 
@@ -144,7 +147,7 @@ class OverdueSkill(_WhatIfSkill):
     def compute(self, ctx, plan):
         rules = OverdueRules()
         rows = late_payment_table(plan, 1, rules=rules)
-        reply = "以您试算的这笔借款为例，第1期如果晚还：\n" + late_table_to_chat(rows, rules.penalty_rate(plan))
+        reply = say("late.trial_intro") + "\n" + late_table_to_chat(rows, rules.penalty_rate(plan))
         return SkillResult(reply, self.name, data={"late_table": [overdue_cost_to_dict(r) for r in rows]},
                            suggestions=[Suggestion(reply, 0.9, "还款计划生成器：逾期试算", "按试算借款计算")])
 
@@ -154,6 +157,6 @@ class HardshipSkill(_WhatIfSkill):
 
     def compute(self, ctx, plan):
         comparison = hardship_options(plan, plan.terms.start_date)
-        reply = "按您说的剩余借款，几种方案对比如下（以实际审批为准）：\n" + hardship_to_chat(comparison)
+        reply = say("hardship.trial_intro") + "\n" + hardship_to_chat(comparison)
         return SkillResult(reply, self.name, data={"hardship": hardship_to_dict(comparison)}, quick_replies=["转人工"],
                            suggestions=[Suggestion(reply, 0.9, "还款计划生成器：困难方案", "按剩余本金计算")])

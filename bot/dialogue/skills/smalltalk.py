@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.dialogue.skills.base import SkillResult, Suggestion, TurnContext
-from bot.dialogue.templates import template
 from bot.intent.taxonomy import IntentSpec, spec_of
+from bot.wording import say
 
 STARTERS = ["怎么借款", "怎么还款", "提前还款", "借2万分12期每月还多少", "转人工"]
 
@@ -17,7 +17,7 @@ class SmallTalkSkill:
 
     def run(self, ctx: TurnContext) -> SkillResult:
         key = spec_of(ctx.intent.intent, self.specs).template or "unclear"
-        reply = template(key, ctx.state.turns)
+        reply = say(key, ctx.state.turns)
         quick = STARTERS if key in ("greeting", "unclear", "out_of_scope") else []
         return SkillResult(reply, self.name, quick_replies=quick,
                            suggestions=[Suggestion(reply, ctx.intent.confidence, f"templates.yaml: {key}", f"意图 {ctx.intent.intent}")])

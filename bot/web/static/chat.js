@@ -11,11 +11,10 @@
 "use strict";
 
 (() => {
-  const { el, fromTemplate, request, requestJson, readEventStream, percent, yuan } = Finbot;
+  const { el, fromTemplate, request, requestJson, readEventStream, percent, yuan, wording } = Finbot;
 
-  const WELCOME = "您好！我是在线智能客服，可以解答借款、还款、费用、额度、征信等问题，也可以帮您试算分期还款。请问有什么可以帮您？";
+  // The page's sentences (welcome, notices) come from the service (GET /v1/meta, templates page.*).
   const WELCOME_CHIPS = ["提前还款要手续费吗", "借2万分12期每月还多少", "逾期了会怎样", "怎么识别贷款诈骗"];
-  const HANDOFF_NOTICE = "已为您转接人工客服，请稍候。客服接入后会在这里回复您。";
   const AGENT_POLL_MS = 3000;
   const PLAN_ROWS_BEFORE_FOLD = 12; // longer plans show their first and last periods until expanded
   const PLAN_ROWS_FOLDED_HEAD = 6;
@@ -132,7 +131,7 @@
     const scenario = fraud && fraud.scenario ? Finbot.scenarioName(fraud.scenario) : "";
     if (scenario) banner.append(el("p", { class: "fraud-scenario" }, "疑似诈骗类型：" + scenario));
     banner.append(el("p", { class: "fraud-text" },
-      Finbot.warningBody(warning) || "您描述的情况与常见诈骗手法相似。请立即停止操作，不要转账，不要透露验证码，可拨打全国反诈专线96110咨询。"));
+      Finbot.warningBody(warning) || wording("page.fraud_fallback")));
     return banner;
   }
 
@@ -169,9 +168,10 @@
     return el("td", { class: "date", title: text }, el("span", { class: "year" }, match[1]), match[2]);
   }
 
+  /** The plan as the API sends it (ChatResponse.plan, bot/api/schemas.py::PlanOut): money as exact decimal strings. */
   function planCard(plan) {
-    const periods = Array.isArray(plan.periods) ? plan.periods : [];
-    const flags = Array.isArray(plan.flags) ? plan.flags : [];
+    const periods = plan.periods;
+    const flags = plan.flags;
     const hasFees = periods.some((p) => Number(p.fee) !== 0) || Number(plan.total_fees) !== 0;
     const card = el("section", { class: "plan-card", "aria-label": "还款计划" });
 
@@ -180,12 +180,12 @@
       el("strong", { class: "plan-rate-value" }, percent(plan.apr)),
       el("span", { class: "plan-rate-sub" }, `复利实际年化 ${percent(plan.effective_apr)} · 按内部收益率法计算`)));
 
-    if (flags.includes("apr_above_cap")) {
-      card.append(el("p", { class: "plan-cap-warning", role: "note" }, fromTemplate("icon-alert"),
-        el("span", {}, `该方案年化利率为${percent(plan.apr)}，超过了利率上限，借款成本较高，请谨慎考虑，也可以咨询官方客服了解其他方案。`)));
+    // What the customer must be warned of and told beside the figures: the service's own words.
+    for (const warning of plan.warnings_zh) {
+      card.append(el("p", { class: "plan-cap-warning", role: "note" }, fromTemplate("icon-alert"), el("span", {}, warning)));
     }
-    if (flags.includes("zero_interest_with_fees")) {
-      card.append(el("p", { class: "plan-note" }, "这个方案虽然利息为0，但收取手续费，实际借款成本以上面的年化利率为准。"));
+    for (const note of plan.notes_zh) {
+      card.append(el("p", { class: "plan-note" }, note));
     }
 
     const totals = el("dl", { class: "plan-totals" },
@@ -202,7 +202,7 @@
     periods.forEach((p, i) => {
       const hidden = fold && i >= PLAN_ROWS_FOLDED_HEAD && i < periods.length - 1;
       body.append(el("tr", { class: hidden ? "period folded" : "period" },
-        el("td", {}, String(p.index ?? i + 1)), dateCell(p.due_date),
+        el("td", {}, String(p.index)), dateCell(p.due_date),
         el("td", { class: "money strong" }, yuan(p.payment)), el("td", { class: "money" }, yuan(p.principal)),
         el("td", { class: "money" }, yuan(p.interest)), hasFees ? el("td", { class: "money" }, yuan(p.fee)) : null,
         el("td", { class: "money" }, yuan(p.balance))));
@@ -228,15 +228,8 @@
       });
       card.append(toggle);
     }
-    card.append(el("p", { class: "plan-footnote" }, "试算结果仅供参考，实际以借款页面和合同为准。"));
+    card.append(el("p", { class: "plan-footnote" }, wording("page.plan_footnote")));
     return card;
-  }
-
-  /** The part of a plan answer before its text table ("…还款计划："); the card shows the rest. */
-  function planLead(answer) {
-    const marker = "还款计划：";
-    const at = answer.indexOf(marker);
-    return at === -1 ? answer : answer.slice(0, at + marker.length);
   }
 
   // --- one streamed bot answer ---------------------------------------------------------------
@@ -294,7 +287,8 @@
       const answer = typeof reply.answer === "string" ? reply.answer : this.text;
       if (answer || !this.banner) {
         this.ensureBubble();
-        this.bubble.textContent = reply.plan ? planLead(answer) : answer;
+        // With a plan, the bubble holds the answer's lead and the card the plan: both as the service sent them.
+        this.bubble.textContent = reply.plan && typeof reply.lead === "string" ? reply.lead : answer;
       }
       this.ensureRow();
       // Marks of a finished answer (also what the browser tests wait for).
@@ -386,7 +380,7 @@
   // --- handoff and agents' replies -------------------------------------------------------------
   function handedOff() {
     if (handoffButton.classList.contains("done")) return;
-    addNotice(HANDOFF_NOTICE);
+    addNotice(wording("page.handoff_notice"));
     handoffButton.classList.add("done");
     handoffButton.textContent = "人工服务中";
     startAgentPolling();
@@ -450,13 +444,13 @@
         agentTurnsShown += 1;
       } else {
         const { row, body } = botRow("bot");
-        // The history gives the whole reply text; newer servers may also give its parts.
+        // The history gives the whole reply text and, apart, its warning, sources, plan and lead.
         let text = turn.text;
         if (turn.warning) {
-          body.append(fraudBanner(turn.warning, turn.fraud || { level: "warning" }));
+          body.append(fraudBanner(turn.warning, turn.fraud));
           if (text.startsWith(turn.warning)) text = text.slice(turn.warning.length).trim();
         }
-        body.append(el("div", { class: "bubble" }, turn.plan ? planLead(text) : text));
+        body.append(el("div", { class: "bubble" }, turn.plan && typeof turn.lead === "string" ? turn.lead : text));
         if (turn.plan) body.append(planCard(turn.plan));
         if (Array.isArray(turn.sources) && turn.sources.length) body.append(sourcesList(turn.sources));
         addNode(row);
@@ -498,10 +492,21 @@
   handoffButton.addEventListener("click", requestHandoff);
 
   // --- start -------------------------------------------------------------------------------------
-  const { row: welcome, body: welcomeBody } = botRow("bot");
-  welcomeBody.append(el("div", { class: "bubble" }, WELCOME), quickReplies(WELCOME_CHIPS));
-  addNode(welcome);
-  Promise.all([Finbot.loadNames(), restoreHistory()]).finally(() => {
-    document.body.dataset.ready = "true";
-  });
+  function addWelcome() {
+    const { row, body } = botRow("bot");
+    const text = wording("page.welcome");
+    if (text) body.append(el("div", { class: "bubble" }, text));
+    body.append(quickReplies(WELCOME_CHIPS));
+    addNode(row);
+  }
+
+  // The welcome needs its words from /v1/meta, and comes before a restored conversation.
+  Finbot.loadNames()
+    .then(() => {
+      addWelcome();
+      return restoreHistory();
+    })
+    .finally(() => {
+      document.body.dataset.ready = "true";
+    });
 })();

@@ -150,15 +150,17 @@ const Finbot = (() => {
     if (buffer.trim()) dispatch(buffer);
   }
 
-  /** Chinese names of intents and scam scenarios, from the API (GET /v1/meta): the taxonomy and the
-   * scam catalogue are the one place for them. Until they arrive (or if they cannot), ids show as is. */
-  const NAMES = { intents: {}, scenarios: {} };
+  /** Chinese names of intents and scam scenarios, and the pages' own sentences (welcome, notices),
+   * from the API (GET /v1/meta): the taxonomy, the scam catalogue and knowledge/templates.yaml are
+   * the one place for them. Until they arrive (or if they cannot), ids show as is and sentences are empty. */
+  const NAMES = { intents: {}, scenarios: {}, wording: {} };
 
   async function loadNames() {
     try {
       const meta = await requestJson("/v1/meta");
       NAMES.intents = meta.intents || {};
       NAMES.scenarios = meta.scenarios || {};
+      NAMES.wording = meta.wording || {};
     } catch (error) {
       console.warn("names not loaded", error);
     }
@@ -169,6 +171,11 @@ const Finbot = (() => {
   function scenarioName(id) {
     if (!id) return "";
     return NAMES.scenarios[id] || String(id);
+  }
+
+  /** A page sentence by its template name ("page.welcome"); "" when the names could not be loaded. */
+  function wording(name) {
+    return NAMES.wording[name] || "";
   }
 
   function intentName(id) {
@@ -211,6 +218,6 @@ const Finbot = (() => {
 
   return {
     warningBody, el, append, fromTemplate, ApiError, request, requestJson, readEventStream, chineseMessageFor,
-    scenarioName, intentName, loadNames, LEVEL_ZH, shortTime, percent, yuan, NETWORK_MESSAGE,
+    scenarioName, intentName, wording, loadNames, LEVEL_ZH, shortTime, percent, yuan, NETWORK_MESSAGE,
   };
 })();

@@ -25,14 +25,14 @@
     equal_installment: "等额本息", equal_principal: "等额本金", interest_first: "先息后本",
     bullet: "一次性还本付息", fee_installment: "分期手续费",
   };
-  const LOAN_FIELD_ZH = {
-    loan_id: "借款编号", product_name: "产品", product: "产品", principal: "借款金额", start_date: "借款日期",
-    months: "期数", method: "还款方式", status: "状态", annual_rate: "年利率", apr: "年化利率",
-    outstanding_principal: "剩余本金", remaining_principal: "剩余本金", next_due_date: "下期还款日",
-    due_date: "还款日", amount_due: "本期应还", days_overdue: "逾期天数", overdue_amount: "逾期金额",
-    penalty_interest: "罚息", repayment_day: "每月还款日", settled_on: "结清日期", periods_paid: "已还期数",
-    status_label: "状态",
-  };
+  // The fields of a loan in the account overview (bot/ledger/quotes.py::AccountOverview.to_dict), as shown.
+  const LOAN_FIELDS = [
+    ["loan_id", "借款编号", String], ["product_name", "产品", String], ["status_label", "状态", String],
+    ["principal", "借款金额", (v) => yuan(v) + "元"], ["start_date", "借款日期", String],
+    ["method", "还款方式", (v) => METHOD_ZH[v] || String(v)], ["annual_rate", "年利率", (v) => percent(v)],
+    ["outstanding_principal", "剩余本金", (v) => yuan(v) + "元"],
+    ["periods_paid", "已还期数", (v, loan) => `${v} / ${loan.periods_total}`],
+  ];
 
   const $ = (id) => document.getElementById(id);
   const login = $("login");
@@ -341,7 +341,7 @@
       if (Array.isArray(data.sources) && data.sources.length) {
         body.append(el("div", { class: "turn-sources" }, "来源：" + data.sources.map((s) => s.title + (s.source ? `（${s.source}）` : "")).join("；")));
       }
-      if (data.plan && data.plan.apr) {
+      if (data.plan) {
         body.append(el("div", { class: "turn-sources" }, `附还款计划：${(data.plan.periods || []).length}期，年化利率（IRR）${percent(data.plan.apr)}`));
       }
       return el("li", { class: `turn role-${turn.role}` + (RISKY.has(turn.fraud_level) ? " risk" : ""), dataset: { turnId: turn.id } }, head, body);
@@ -459,23 +459,26 @@
   });
 
   // --- right column: loans and the session's context ---------------------------------------------
-  /** The customer's account beside the transcript: `loans` is the ledger's overview
-   * ({name, phone_masked, credit_limit, as_of, loans: [...], bill: {total_due, lines}}) or a plain list of loans. */
+  /** The customer's account beside the transcript, from the session detail's `loans`: the ledger's
+   * overview ({customer_id, name, phone_masked, credit_limit, as_of, loans: [...], bill: {total_due, lines}}),
+   * {error} when the ledger could not answer, or null for an anonymous session. */
   function renderLoans(account) {
     const box = $("loans");
-    const overview = Array.isArray(account) ? { loans: account } : account || {};
-    const loans = Array.isArray(overview.loans) ? overview.loans : [];
-    const parts = [];
-    if (overview.customer_id || overview.name) {
-      const who = el("dl", { class: "fields" },
-        el("dt", {}, "客户"), el("dd", {}, [overview.name, overview.customer_id].filter(Boolean).join(" · ")),
-        overview.phone_masked ? [el("dt", {}, "手机"), el("dd", {}, overview.phone_masked)] : null,
-        overview.credit_limit ? [el("dt", {}, "授信额度"), el("dd", {}, yuan(overview.credit_limit) + "元")] : null,
-        overview.as_of ? [el("dt", {}, "数据截至"), el("dd", {}, overview.as_of)] : null);
-      parts.push(who);
+    if (!account) {
+      replaceWith(box, el("p", { class: "placeholder" }, "匿名会话，无客户借款信息"));
+      return;
     }
-    const bill = overview.bill;
-    if (bill && Array.isArray(bill.lines) && bill.lines.length) {
+    if (account.error) {
+      replaceWith(box, el("p", { class: "error" }, account.error));
+      return;
+    }
+    const parts = [el("dl", { class: "fields" },
+      el("dt", {}, "客户"), el("dd", {}, `${account.name} · ${account.customer_id}`),
+      el("dt", {}, "手机"), el("dd", {}, account.phone_masked),
+      el("dt", {}, "授信额度"), el("dd", {}, yuan(account.credit_limit) + "元"),
+      el("dt", {}, "数据截至"), el("dd", {}, account.as_of))];
+    const bill = account.bill;
+    if (bill.lines.length) {
       const overdue = bill.lines.some((line) => line.overdue);
       parts.push(el("div", { class: "bill" + (overdue ? " overdue" : "") },
         el("h3", {}, `当前应还 ${yuan(bill.total_due)}元`),
@@ -483,27 +486,13 @@
           `${line.product_name || line.loan_id}：${line.due_date} 应还${yuan(line.amount_due)}元`
           + (line.overdue ? `（已逾期${line.days_overdue}天，罚息${yuan(line.penalty_interest)}元）` : "")))));
     }
-    for (const loan of loans) {
-      const title = loan.label || loan.label_zh || loan.product_name || loan.loan_id || "借款";
+    for (const loan of account.loans) {
       const list = el("dl", { class: "fields" });
-      for (const [key, value] of Object.entries(loan)) {
-        if (value === null || value === undefined || typeof value === "object" || typeof value === "boolean") continue;
-        if (["label", "label_zh", "status", "periods_total"].includes(key)) continue;
-        let shown = String(value);
-        if (key === "method") shown = METHOD_ZH[value] || shown;
-        else if (key === "periods_paid" && loan.periods_total) shown = `${value} / ${loan.periods_total}`;
-        else if (/rate|apr/.test(key)) shown = percent(value);
-        else if (/principal|amount|penalty|balance|due$/.test(key) && /^-?\d+(\.\d+)?$/.test(shown)) shown = yuan(shown) + "元";
-        list.append(el("dt", {}, LOAN_FIELD_ZH[key] || key), el("dd", {}, shown));
-      }
-      const closed = loan.is_open === false;
-      parts.push(el("div", { class: "loan" + (closed ? " closed" : "") + (Number(loan.days_overdue) > 0 ? " overdue" : "") },
-        el("h3", {}, title, loan.status_label ? el("span", { class: "badge" }, loan.status_label) : null), list));
+      for (const [key, label, show] of LOAN_FIELDS) list.append(el("dt", {}, label), el("dd", {}, show(loan[key], loan)));
+      parts.push(el("div", { class: "loan" + (loan.is_open ? "" : " closed") + (loan.status === "overdue" ? " overdue" : "") },
+        el("h3", {}, loan.label, el("span", { class: "badge" }, loan.status_label)), list));
     }
-    if (!loans.length) {
-      const signedIn = detail && detail.session && detail.session.customer_id;
-      parts.push(el("p", { class: "placeholder" }, signedIn ? "该客户暂无借款" : "匿名会话，无客户借款信息"));
-    }
+    if (!account.loans.length) parts.push(el("p", { class: "placeholder" }, "该客户暂无借款"));
     replaceWith(box, parts);
   }
 
