@@ -3,7 +3,9 @@
 After the pipeline has run, the customer's message (masked), the bot's reply, the agent
 suggestions, alerts and the session state are stored in one transaction before the turn is
 returned: a turn that was acknowledged survives a crash right after (SQLite in WAL mode,
-synchronous=FULL). If the pipeline fails, the customer's message is still stored, alone.
+synchronous=FULL). If the pipeline fails, the customer's message is still stored, alone. Opening a
+session is one transaction of its own. The pipeline runs outside any transaction: on SQLite a write
+transaction holds the file's write lock, which no turn should hold while a model runs.
 """
 
 from __future__ import annotations
@@ -43,11 +45,14 @@ class ChatService:
 
     # --- sessions ---------------------------------------------------------------------------
     def open_session(self, customer_id: str | None = None, channel: str = "app") -> str:
-        session = self.store.create_session(customer_id=customer_id, channel=channel)
-        if customer_id:
-            self.store.log_access(customer_id, "open_session", session["id"])  # stored masked
-        state = SessionState(customer_id=customer_id)
-        self.store.update_session(session["id"], state_json=state.to_json())
+        # One transaction: the session, its access record and its first state are committed together
+        # (one commit, one fsync on SQLite), never a session without its state.
+        with self.store.transaction():
+            session = self.store.create_session(customer_id=customer_id, channel=channel)
+            if customer_id:
+                self.store.log_access(customer_id, "open_session", session["id"])  # stored masked
+            state = SessionState(customer_id=customer_id)
+            self.store.update_session(session["id"], state_json=state.to_json())
         return session["id"]
 
     def session_for(self, session_id: str, customer_id: str | None) -> dict:
