@@ -45,14 +45,13 @@ class ChatService:
 
     # --- sessions ---------------------------------------------------------------------------
     def open_session(self, customer_id: str | None = None, channel: str = "app") -> str:
-        # One transaction: the session, its access record and its first state are committed together
-        # (one commit, one fsync on SQLite), never a session without its state.
+        # One transaction: the session with its first state, and its access record, are committed
+        # together (one commit, one fsync on SQLite), never a session without its state.
         with self.store.transaction():
-            session = self.store.create_session(customer_id=customer_id, channel=channel)
+            session = self.store.create_session(customer_id=customer_id, channel=channel,
+                                                state_json=SessionState(customer_id=customer_id).to_json())
             if customer_id:
                 self.store.log_access(customer_id, "open_session", session["id"])  # stored masked
-            state = SessionState(customer_id=customer_id)
-            self.store.update_session(session["id"], state_json=state.to_json())
         return session["id"]
 
     def session_for(self, session_id: str, customer_id: str | None) -> dict:

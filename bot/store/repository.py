@@ -229,21 +229,23 @@ class ConversationStore:
             yield self
 
     # -- sessions -------------------------------------------------------------------------------
-    def create_session(self, customer_id: str | None, channel: str) -> dict[str, Any]:
+    def create_session(self, customer_id: str | None, channel: str, state_json: Any = None) -> dict[str, Any]:
         """A new session with an unguessable id (uuid4 hex, 122 random bits). ``customer_id`` is
         None for an anonymous session; it is stored as given (the ownership check of issue 9
-        needs it) and masked wherever it is listed."""
+        needs it) and masked wherever it is listed. ``state_json``, the dialogue's first state, is
+        stored in the same insert (checked and masked as ``update_session`` does)."""
         if customer_id is not None and (not isinstance(customer_id, str) or not customer_id.strip()):
             raise ValueError(f"customer_id: expected a non-empty string or None, got {customer_id!r}")
         channel = _label("channel", channel)
         if channel is None:
             raise ValueError("channel: required")
+        state = _json_in("state_json", state_json)
         session_id = uuid.uuid4().hex
         now = utc_now()
         with self.db.transaction():
             self.db.execute(insert(sessions).values(
                 id=session_id, customer_id=customer_id, channel=channel, status="active",
-                started_at=now, updated_at=now))
+                state_json=state, started_at=now, updated_at=now))
             return self.get_session(session_id)
 
     def _session_row(self, session_id: Any, *, for_update: bool = False) -> dict[str, Any]:
